@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm test`: every check CI runs, in order, stopping at the first failure.
+// Browser tests need Chromium: found at /usr/bin/chromium (or $CHROMIUM_PATH); when missing and running as root on
+// Debian, it is installed with apt; otherwise the run fails and says exactly what to install. Never a silent skip.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const steps = [
+  ['lint', 'npx', ['eslint', '.']],
+  ['typecheck (engine, CLI, main)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['typecheck (renderer)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.web.json']],
+  ['unit and integration tests', 'npx', ['vitest', 'run']],
+  ['build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']],
+  ['end-to-end tests (Playwright)', 'npx', ['playwright', 'test'], ensureChromium],
+  ['CLI on the bundled sample', 'node', ['bin/sentinel.mjs', 'score', 'resources/sample', '--out', '.tmp/sample-scores.csv']],
+];
+
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (existsSync(path)) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    console.log('Chromium not found: installing Debian\'s chromium with apt-get (running as root).');
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
+    if (existsSync(path)) return;
+  }
+  console.error(`The end-to-end tests need Chromium at ${path}. Install it (Debian: sudo apt-get install -y chromium)`);
+  console.error('or set CHROMIUM_PATH to a Chromium/Chrome binary, then run npm test again.');
+  process.exit(1);
+}
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status ?? 1;
+}
+
+const only = process.argv.slice(2);
+for (const [name, cmd, args, before] of steps) {
+  if (only.length && !only.some((o) => name.startsWith(o))) continue;
+  console.log(`\n=== ${name}`);
+  if (before) before();
+  const t = Date.now();
+  const status = run(cmd, args);
+  if (status !== 0) {
+    console.error(`\n${name}: failed (exit ${status})`);
+    process.exit(status);
+  }
+  console.log(`=== ${name}: ok (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,116 @@
+/**
+ * `sentinel score <dataset> --out scores.csv`: one CSV row per label. Per-label failures are rows (status error,
+ * grid_mismatch, ...), never aborts; only a missing model or an unreadable dataset root is fatal.
+ * Rows are appended as they are scored, so an interrupted run keeps its work and `--resume` continues it.
+ */
+import { existsSync } from 'node:fs';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { scanDataset, selectShard, labelPath, type LabelEntry } from '../../core/dataset';
+import { isExecutionProvider, type ExecutionProvider } from '../../core/inference';
+import { defaultModelPath } from '../../core/resources/paths';
+import { SCORE_HEADER, parseScoresCsv, scoreToCsvRow } from '../../core/scores/csv';
+import { openScorer } from '../../core/scoring/scorer';
+import { scoreDataset } from '../../core/scoring/score-dataset';
+import { labelKey, type LabelScore } from '../../shared/scores';
+import { parse, parseShard, positiveInt, UsageError } from '../args';
+import { ProgressBar } from '../progress';
+
+export const SCORE_USAGE = `usage: sentinel score <dataset> --out scores.csv [--model m.onnx] [--ep cpu|cuda|dml|coreml[,..]]
+                      [--slices 10] [--organs a,b] [--shard i/n] [--resume] [--threads N] [--batch N]`;
+
+export class FatalError extends Error {}
+
+export async function scoreCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      out: { type: 'string', short: 'o' },
+      model: { type: 'string' },
+      ep: { type: 'string' },
+      slices: { type: 'string' },
+      organs: { type: 'string' },
+      shard: { type: 'string' },
+      resume: { type: 'boolean' },
+      threads: { type: 'string' },
+      batch: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+    },
+    SCORE_USAGE,
+  );
+  if (positionals.length !== 1) throw new UsageError(`give exactly one dataset folder\n\n${SCORE_USAGE}`);
+  if (!values.out) throw new UsageError(`--out is required\n\n${SCORE_USAGE}`);
+  const root = resolve(positionals[0]);
+  const out = resolve(values.out);
+  const eps = parseEps(values.ep);
+  const shard = parseShard(values.shard);
+
+  const modelPath = values.model ? resolve(values.model) : defaultModelPath();
+  if (!modelPath) {
+    throw new FatalError(
+      'no default model is bundled yet (resources/models/default.onnx is missing).\n' +
+        'Pass one with --model path/to/model.onnx (its model card, model.card.json, must sit beside it).\n' +
+        'For a pipeline check only: --model test/fixtures/models/tiny-random.onnx (random weights, not a quality model).',
+    );
+  }
+
+  const manifest = await scanDataset(root, { organs: values.organs?.split(',').map((s) => s.trim()).filter(Boolean) });
+  for (const issue of manifest.issues) process.stderr.write(`${issue.severity}: ${issue.path || root}: ${issue.message}\n`);
+  let labels: LabelEntry[] = manifest.cases.flatMap((c) => c.labels);
+  if (shard) labels = selectShard(labels, shard.index, shard.count);
+
+  const done = new Set<string>();
+  if (values.resume && existsSync(out)) {
+    for (const s of parseScoresCsv(await readFile(out, 'utf8'), out)) done.add(labelKey(s));
+    labels = labels.filter((l) => !done.has(labelKey({ caseId: l.caseId, labelPath: labelPath(l.source) })));
+  } else {
+    await writeFile(out, SCORE_HEADER + '\n');
+  }
+
+  const scorer = await openScorer({
+    modelPath,
+    executionProviders: eps,
+    threads: values.threads ? positiveInt(values.threads, 'threads', 1) : undefined,
+    batchSize: values.batch ? positiveInt(values.batch, 'batch', 32) : undefined,
+    maxSlices: values.slices ? positiveInt(values.slices, 'slices', 10) : undefined,
+  });
+  const quiet = values.quiet === true;
+  if (!quiet) {
+    const purpose = scorer.info.card.purpose === 'test-only' ? ' (TEST MODEL: random weights, scores mean nothing)' : '';
+    process.stderr.write(`model ${scorer.settings.modelTag}${purpose}; ${scorer.info.providerNote}\n`);
+  }
+
+  const bar = quiet ? null : new ProgressBar(labels.length, 'scoring');
+  let count = 0;
+  const counts: Record<LabelScore['status'], number> = { ok: 0, empty: 0, unmapped: 0, grid_mismatch: 0, error: 0 };
+  // Rows are written in order of completion; appends are chained so they never interleave.
+  let writing: Promise<void> = Promise.resolve();
+  const started = Date.now();
+  try {
+    await scoreDataset(manifest, scorer, (s) => {
+      counts[s.status]++;
+      count++;
+      writing = writing.then(() => appendFile(out, scoreToCsvRow(s) + '\n'));
+      bar?.update(count);
+    }, { labels });
+    await writing;
+  } finally {
+    bar?.finish();
+    await scorer.close();
+  }
+  const secs = (Date.now() - started) / 1000;
+  if (!quiet) {
+    const summary = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+    process.stderr.write(`${count} labels in ${secs.toFixed(1)} s (${summary || 'nothing to do'})${done.size ? `; ${done.size} already in ${out}` : ''} -> ${out}\n`);
+  }
+  return 0;
+}
+
+function parseEps(v: string | undefined): ExecutionProvider[] {
+  if (!v) return ['cpu'];
+  const list = v.split(',').map((s) => s.trim().toLowerCase());
+  for (const ep of list) {
+    if (!isExecutionProvider(ep)) throw new UsageError(`--ep: unknown execution provider "${ep}" (cpu, cuda, dml, coreml)`);
+  }
+  return list as ExecutionProvider[];
+}

@@ -1,0 +1,146 @@
+/**
+ * Scores the labels of one case: the CT is decoded and reoriented once, masks are decoded a few at a time (zlib
+ * inflates on libuv's thread pool, so they decode in parallel), each label's slices are preprocessed exactly as the
+ * reference implementation does, and the slices of all labels share model batches.
+ */
+import { join } from 'node:path';
+import { asSentinelError } from '../errors';
+import { readNifti, sameGrid, toCanonical } from '../nifti';
+import { preprocessLabel } from '../sentinel/preprocess';
+import type { Volume } from '../volume';
+import type { CaseEntry, LabelEntry } from '../dataset/manifest';
+import { labelPath } from '../dataset/manifest';
+import { summariseSlices, type LabelScore } from '../../shared/scores';
+import type { SliceBatcher } from './batcher';
+import { mapWithConcurrency } from './concurrency';
+
+export interface ScoringSettings {
+  /** Model input size S. */
+  size: number;
+  maxSlices: number;
+  ctWindow: [number, number];
+  cropMargin: number;
+  ctNormalise: { mean: number; std: number };
+  maskNormalise: { mean: number; std: number };
+  /** Masks decoded at once per case. */
+  decodeConcurrency: number;
+  /** name@version, and the execution provider, written into every row. */
+  modelTag: string;
+  ep: string;
+}
+
+export interface CaseScoringContext {
+  root: string;
+  settings: ScoringSettings;
+  batcher: SliceBatcher;
+  embedding: (dapId: number) => Float32Array;
+  /** Reads the volume of a label that has been corrected in a workspace instead of the dataset (optional). */
+  resolvePath?: (relativePath: string) => string;
+  signal?: AbortSignal;
+}
+
+/** Scores `labels` (all of one case) and calls `onScore` for each as soon as it is known. */
+export async function scoreCaseLabels(
+  entry: CaseEntry,
+  labels: LabelEntry[],
+  ctx: CaseScoringContext,
+  onScore: (s: LabelScore) => void,
+): Promise<void> {
+  const abs = (p: string): string => (ctx.resolvePath ? ctx.resolvePath(p) : join(ctx.root, p));
+  const base = (l: LabelEntry): Omit<LabelScore, 'status' | 'message' | 'seconds'> => ({
+    caseId: l.caseId,
+    organ: l.organ,
+    labelPath: labelPath(l.source),
+    organId: l.organMatch.status === 'mapped' ? l.organMatch.dapId : null,
+    predictedDsc: null,
+    slices: [],
+    sliceDsc: [],
+    worstSlice: null,
+    worstSliceDsc: null,
+    model: ctx.settings.modelTag,
+    ep: ctx.settings.ep,
+  });
+  const fail = (l: LabelEntry, status: LabelScore['status'], message: string, seconds: number): void =>
+    onScore({ ...base(l), status, message, seconds });
+
+  // Labels the scan already knows cannot be scored are reported without touching any voxel.
+  const scorable: LabelEntry[] = [];
+  for (const l of labels) {
+    if (l.status !== 'ok') fail(l, l.status, l.message ?? '', 0);
+    else if (l.organMatch.status !== 'mapped') fail(l, 'unmapped', l.organMatch.reason, 0);
+    else scorable.push(l);
+  }
+  if (scorable.length === 0) return;
+
+  const t0 = performance.now();
+  let ct: Volume;
+  try {
+    ct = toCanonical((await readNifti(abs(entry.ct.path))).volume).volume;
+  } catch (err) {
+    const msg = `CT unreadable: ${asSentinelError(err, entry.ct.path).message}`;
+    for (const l of scorable) fail(l, 'error', msg, 0);
+    return;
+  }
+  const ctShare = (performance.now() - t0) / 1000 / scorable.length;
+  const multilabel = new Map<string, Promise<Volume>>();
+
+  await mapWithConcurrency(scorable, ctx.settings.decodeConcurrency, async (l) => {
+    if (ctx.signal?.aborted) return;
+    const started = performance.now();
+    const path = l.source.path;
+    let mask: Volume;
+    try {
+      if (l.source.kind === 'file') {
+        mask = toCanonical((await readNifti(abs(path))).volume).volume;
+      } else {
+        let map = multilabel.get(path);
+        if (!map) {
+          map = readNifti(abs(path)).then((img) => toCanonical(img.volume).volume);
+          multilabel.set(path, map);
+        }
+        mask = await map;
+      }
+    } catch (err) {
+      fail(l, 'error', asSentinelError(err, path).message, ctShare + (performance.now() - started) / 1000);
+      return;
+    }
+    const grid = sameGrid(ct.grid, mask.grid);
+    if (!grid.same) {
+      fail(l, 'grid_mismatch', `${path}: ${grid.reason ?? 'grid differs from the CT'}`, ctShare);
+      return;
+    }
+    const prep = preprocessLabel(ct, mask, {
+      size: ctx.settings.size,
+      maxSlices: ctx.settings.maxSlices,
+      window: ctx.settings.ctWindow,
+      margin: ctx.settings.cropMargin,
+      ctNormalise: ctx.settings.ctNormalise,
+      maskNormalise: ctx.settings.maskNormalise,
+      // A label inside a label map is scored on its value, without a binary copy of the map.
+      label: l.source.kind === 'multilabel' ? l.source.value : undefined,
+    });
+    const n = prep.slices.length;
+    if (n === 0) {
+      fail(l, 'empty', 'the mask has no voxel', ctShare + (performance.now() - started) / 1000);
+      return;
+    }
+    const dapId = (l.organMatch as { dapId: number }).dapId;
+    let preds: Float32Array;
+    try {
+      preds = await ctx.batcher.add(prep.tensors, ctx.embedding(dapId), n);
+    } catch (err) {
+      fail(l, 'error', `inference failed: ${asSentinelError(err).message}`, ctShare);
+      return;
+    }
+    const sliceDsc = Array.from(preds);
+    onScore({
+      ...base(l),
+      ...summariseSlices(prep.slices, sliceDsc),
+      slices: prep.slices,
+      sliceDsc,
+      status: 'ok',
+      message: '',
+      seconds: ctShare + (performance.now() - started) / 1000,
+    });
+  }, () => ctx.batcher.flush());
+}

@@ -1,0 +1,31 @@
+/**
+ * The preload: exposes the typed SentinelApi to the sandboxed renderer over IPC, and nothing else
+ * (no ipcRenderer, no Node). Every call goes to one validated handler in the main process.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { EngineEvent, SentinelApi } from '../shared/api';
+
+type ElectronSentinelApi = SentinelApi & {
+  pickDatasetFolder(): Promise<string | null>;
+  onOpenRequest(listener: (root: string) => void): () => void;
+};
+
+const api: ElectronSentinelApi = {
+  engineInfo: () => ipcRenderer.invoke('sentinel:engineInfo', undefined),
+  openProject: (root) => ipcRenderer.invoke('sentinel:openProject', root),
+  score: (req) => ipcRenderer.invoke('sentinel:score', req),
+  controlScoring: (req) => ipcRenderer.invoke('sentinel:controlScoring', req),
+  subscribe(listener) {
+    const handler = (_e: IpcRendererEvent, ev: EngineEvent): void => listener(ev);
+    ipcRenderer.on('sentinel:event', handler);
+    return () => ipcRenderer.removeListener('sentinel:event', handler);
+  },
+  pickDatasetFolder: () => ipcRenderer.invoke('sentinel:pickDatasetFolder'),
+  onOpenRequest(listener) {
+    const handler = (_e: IpcRendererEvent, root: string): void => listener(root);
+    ipcRenderer.on('sentinel:open', handler);
+    return () => ipcRenderer.removeListener('sentinel:open', handler);
+  },
+};
+
+contextBridge.exposeInMainWorld('sentinel', api);

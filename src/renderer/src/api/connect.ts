@@ -1,0 +1,22 @@
+/**
+ * Finds the engine: inside Electron the preload has put the API on `window.sentinel`; in a browser the page talks
+ * to the web host that served it. Either way the app gets one `SentinelApi`.
+ */
+import type { SentinelApi } from '../../../shared/api';
+import { createHttpApi } from './http-client';
+
+export type AppApi = SentinelApi & {
+  pickDatasetFolder?: () => Promise<string | null>;
+  onOpenRequest?: (listener: (root: string) => void) => () => void;
+};
+
+declare global {
+  interface Window {
+    sentinel?: AppApi;
+  }
+}
+
+export async function connectApi(): Promise<AppApi> {
+  if (window.sentinel) return window.sentinel;
+  return createHttpApi(window.location.origin);
+}

@@ -1,0 +1,40 @@
+/**
+ * `npm run serve -- <dataset> [--port N] [--model m.onnx]`: the browser host. Opens only the folders named on its
+ * command line (and what lies below them). Prints the URL with the run's token in its fragment.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Engine } from '../core/engine/engine';
+import { defaultModelPath } from '../core/resources/paths';
+import { DEFAULT_PORT, startWebHost } from './server';
+
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  options: { port: { type: 'string' }, model: { type: 'string' }, token: { type: 'string' } },
+  allowPositionals: true,
+});
+const staticDir = resolve('out/renderer');
+if (!existsSync(staticDir)) {
+  process.stderr.write('The renderer is not built: run `npx electron-vite build` first (npm run serve does it for you).\n');
+  process.exit(1);
+}
+const modelPath = values.model ? resolve(values.model) : (defaultModelPath() ?? resolve('test/fixtures/models/tiny-random.onnx'));
+if (!values.model && !defaultModelPath()) process.stderr.write('No default model is bundled yet: using the random-weight TEST model.\n');
+const roots = positionals.length ? positionals : ['resources/sample'];
+const engine = new Engine({ modelPath, executionProviders: ['cpu'] });
+const host = await startWebHost({
+  engine,
+  staticDir,
+  port: values.port ? Number(values.port) : DEFAULT_PORT,
+  token: values.token,
+  allowedRoots: roots,
+});
+process.stdout.write(`Sentinel Workstation at ${host.url}/#token=${host.token}\nDatasets: ${roots.map((r) => resolve(r)).join(', ')}\n`);
+const stop = async (): Promise<void> => {
+  await host.close();
+  await engine.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,195 @@
+/**
+ * The web host: serves the built renderer and the SentinelApi over HTTP + WebSocket on 127.0.0.1, so the same UI
+ * runs in a browser (tests, remote-less browser use). A per-run token guards every API call and the event socket;
+ * requests from any other origin are refused; only folders under the allowed roots can be opened.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { API_METHODS, type ApiMethod } from '../shared/api';
+import { validateApiRequest } from '../shared/api-schema';
+import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import type { Engine } from '../core/engine/engine';
+
+/** A fixed default port: IndexedDB belongs to the page's origin, so a project must come back on the same one. */
+export const DEFAULT_PORT = 47615;
+
+export interface WebHostOptions {
+  engine: Engine;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  port?: number;
+  token?: string;
+  /** Folders (and everything below them) that openProject may open. Empty: none. */
+  allowedRoots: string[];
+}
+
+export interface WebHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+};
+
+const MAX_BODY = 16 << 20;
+
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const token = opts.token ?? randomBytes(24).toString('hex');
+  const port = opts.port ?? DEFAULT_PORT;
+  const staticDir = resolve(opts.staticDir);
+  const allowed = await Promise.all(opts.allowedRoots.map(async (r) => realpath(resolve(r)).catch(() => resolve(r))));
+  let origin = '';
+
+  const tokenOk = (given: string | null | undefined): boolean => {
+    if (!given) return false;
+    const a = Buffer.from(given);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err) => send(res, 500, { ok: false, error: err instanceof Error ? err.message : String(err) }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    // A page of another origin may not drive the engine (CSRF from a browser tab, DNS rebinding).
+    if (req.headers.origin && req.headers.origin !== origin) return send(res, 403, { ok: false, error: 'origin not allowed' });
+    if (req.headers.host && req.headers.host !== new URL(origin).host) return send(res, 403, { ok: false, error: 'host not allowed' });
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'POST only' });
+      if (!tokenOk(req.headers['x-sentinel-token'] as string | undefined)) return send(res, 401, { ok: false, error: 'missing or wrong token' });
+      const method = url.pathname.slice(5) as ApiMethod;
+      if (!API_METHODS.includes(method)) return send(res, 404, { ok: false, error: `no API method "${method}"` });
+      const body = await readBody(req);
+      let arg: unknown;
+      try {
+        arg = (JSON.parse(body || '{}') as { arg?: unknown }).arg;
+      } catch {
+        return send(res, 400, { ok: false, error: 'the body is not JSON' });
+      }
+      try {
+        const request = validateApiRequest(method, arg);
+        const value = await call(method, request);
+        return send(res, 200, { ok: true, value });
+      } catch (err) {
+        return send(res, 200, { ok: false, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: 'GET only' });
+    return serveStatic(url.pathname, res);
+  }
+
+  async function call(method: ApiMethod, request: unknown): Promise<unknown> {
+    const engine = opts.engine;
+    switch (method) {
+      case 'engineInfo':
+        return engine.engineInfo();
+      case 'openProject':
+        return engine.openProject(await confine(request as string));
+      case 'score':
+        return engine.score(request as Parameters<Engine['score']>[0]);
+      case 'controlScoring':
+        return engine.controlScoring(request as Parameters<Engine['controlScoring']>[0]);
+    }
+  }
+
+  /** The real path of a folder to open, if it lies under an allowed root (symlinks resolved first). */
+  async function confine(path: string): Promise<string> {
+    const real = await realpath(resolve(path)).catch(() => {
+      throw new Error(`${path}: no such folder`);
+    });
+    if (!allowed.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep))) {
+      throw new Error(`${path}: outside the folders this host may open (start it with that folder: npm run serve -- <folder>)`);
+    }
+    return real;
+  }
+
+  async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
+    const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    let file = join(staticDir, rel || 'index.html');
+    if (!file.startsWith(staticDir)) return send(res, 404, { ok: false, error: 'not found' });
+    const st = await stat(file).catch(() => null);
+    if (!st || st.isDirectory()) file = join(staticDir, 'index.html');
+    const bytes = await readFile(file).catch(() => null);
+    if (!bytes) return send(res, 404, { ok: false, error: 'not found (build the renderer: npx electron-vite build)' });
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    res.end(bytes);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 16 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    const fromOrigin = req.headers.origin;
+    if (url.pathname !== '/events' || !tokenOk(url.searchParams.get('token')) || (fromOrigin && fromOrigin !== origin)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const unsubscribe = opts.engine.subscribe((ev) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(ev));
+      });
+      ws.on('close', unsubscribe);
+      ws.on('error', unsubscribe);
+    });
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolveListen());
+  });
+  const actualPort = (server.address() as { port: number }).port;
+  origin = `http://127.0.0.1:${actualPort}`;
+  return {
+    url: origin,
+    port: actualPort,
+    token,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
