@@ -45,7 +45,7 @@ async function timeInference(scorer: Scorer, slices: number): Promise<number> {
   const s = scorer.settings.size;
   const per = 2 * s * s;
   const emb = scorer.embedding(2);
-  const jobs: Promise<Float32Array>[] = [];
+  const jobs: Promise<unknown>[] = [];
   const t = performance.now();
   for (let done = 0; done < slices; done += 10) {
     const n = Math.min(10, slices - done);

@@ -33,4 +33,9 @@ if (!process.env.DISPLAY && process.platform === 'linux' && !process.env.WAYLAND
 }
 const built = run('npx', ['electron-vite', 'build']);
 if (built !== 0) process.exit(built);
-process.exit(run(electron, ['.', `--open=${sample}`]));
+const appArgs = ['.', `--open=${sample}`];
+if (!existsSync('resources/models/default.onnx')) {
+  console.log('No default model is bundled yet: the app uses the random-weight TEST model (its scores mean nothing).');
+  appArgs.push(`--model=${resolve('test/fixtures/models/tiny-random.onnx')}`);
+}
+process.exit(run(electron, appArgs));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { API_METHODS, type ApiMethod, type EngineEvent } from '../shared/api';
 import { validateApiRequest } from '../shared/api-schema';
 import { Engine } from '../core/engine/engine';
+import { isExecutionProvider } from '../core/inference/providers';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import inferenceWorkerPath from '../core/inference/worker?modulePath';
 
@@ -97,17 +98,20 @@ void shell;
 
 void app.whenReady().then(async () => {
   hardenSession();
+  const flag = (name: string): string | undefined =>
+    process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const eps = (flag('ep') ?? 'cpu').split(',').filter(isExecutionProvider);
   engine = new Engine({
+    modelPath: flag('model'),
+    executionProviders: eps.length ? eps : ['cpu'],
     // electron-vite resolves `?modulePath` to the bundled worker's absolute path.
     worker: { path: inferenceWorkerPath, execArgv: [] },
     resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources'),
   });
   wireIpc(engine);
   const win = createWindow();
-  const initial = process.argv.find((a) => a.startsWith('--open='));
-  if (initial) {
-    win.webContents.once('did-finish-load', () => win.webContents.send('sentinel:open', initial.slice('--open='.length)));
-  }
+  const initial = flag('open');
+  if (initial) win.webContents.once('did-finish-load', () => win.webContents.send('sentinel:open', initial));
 });
 
 app.on('window-all-closed', () => {

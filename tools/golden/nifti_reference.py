@@ -70,6 +70,7 @@ def describe(path, name):
         'shape': list(map(int, arr3.shape)),
         'stored_dtype': str(hdr.get_data_dtype().newbyteorder('=')),
         'array_dtype': str(arr.dtype),
+        'scaled': bool(float(img.dataobj.slope) != 1.0 or float(img.dataobj.inter) != 0.0),
         'byteorder_big': hdr.endianness == '>',
         'version': 2 if isinstance(hdr, nib.Nifti2Header) else 1,
         'vox_offset': int(img.dataobj.offset),
@@ -121,6 +122,7 @@ def write_fixtures():
     # Big-endian int16 and float32 (nibabel keeps the array's byte order when saving).
     be = rng.integers(-2000, 2000, size=shape).astype('>i2')
     img = nib.Nifti1Image(be, ras, header=nib.Nifti1Header(endianness='>'))
+    img.header.set_data_dtype('>i2')
     save(img, 'big_endian_int16.nii')
     bef = (rng.standard_normal(shape) * 100).astype('>f4')
     save(nib.Nifti1Image(bef, ras, header=nib.Nifti1Header(endianness='>')), 'big_endian_float32.nii.gz')
@@ -140,8 +142,8 @@ def write_fixtures():
     hdr['scl_inter'] = -1024.0
     hdr['vox_offset'] = 352
     with open(os.path.join(OUT, 'scaled_int16.nii'), 'wb') as f:
-        hdr.write_to(f)
-        f.write(b'\0' * (352 - 348))
+        hdr.write_to(f)  # 348 bytes plus the 4-byte extension flag
+        assert f.tell() == 352
         f.write(raw.tobytes(order='F'))
     made.append('scaled_int16.nii')
 
@@ -161,6 +163,11 @@ def write_fixtures():
     # Axis-permuted (PSL-like) sform, to exercise a non-trivial permutation.
     perm_aff = np.array([[0, 0, -2.0, 40.0], [-1.5, 0, 0, 30.0], [0, 2.5, 0, -20.0], [0, 0, 0, 1]])
     save(nib.Nifti1Image(rng.integers(-500, 500, size=shape).astype('int16'), perm_aff), 'permuted_int16.nii.gz')
+
+    # A header/image pair (magic ni1): the header in .hdr, the voxels in .img.
+    img = nib.Nifti1Pair(rng.integers(-300, 300, size=shape).astype('int16'), ras)
+    nib.save(img, os.path.join(OUT, 'pair_int16.hdr'))
+    made.append('pair_int16.hdr')
 
     # 4D with a single volume (dim[0] = 4, dim[4] = 1).
     save(nib.Nifti1Image(rng.integers(0, 9, size=shape + (1,)).astype('uint8'), ras), 'four_d_single.nii.gz')

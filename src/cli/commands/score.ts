@@ -42,8 +42,12 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   if (!values.out) throw new UsageError(`--out is required\n\n${SCORE_USAGE}`);
   const root = resolve(positionals[0]);
   const out = resolve(values.out);
+  // Every flag is checked before anything is read or written: a usage error must leave an earlier output alone.
   const eps = parseEps(values.ep);
   const shard = parseShard(values.shard);
+  const threads = values.threads ? positiveInt(values.threads, 'threads', 1) : undefined;
+  const batchSize = values.batch ? positiveInt(values.batch, 'batch', 32) : undefined;
+  const maxSlices = values.slices ? positiveInt(values.slices, 'slices', 10) : undefined;
 
   const modelPath = values.model ? resolve(values.model) : defaultModelPath();
   if (!modelPath) {
@@ -59,21 +63,20 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   let labels: LabelEntry[] = manifest.cases.flatMap((c) => c.labels);
   if (shard) labels = selectShard(labels, shard.index, shard.count);
 
+  // The model opens before the output is started, so an unusable model leaves an earlier output as it was.
+  const scorer = await openScorer({ modelPath, executionProviders: eps, threads, batchSize, maxSlices });
   const done = new Set<string>();
-  if (values.resume && existsSync(out)) {
-    for (const s of parseScoresCsv(await readFile(out, 'utf8'), out)) done.add(labelKey(s));
-    labels = labels.filter((l) => !done.has(labelKey({ caseId: l.caseId, labelPath: labelPath(l.source) })));
-  } else {
-    await writeFile(out, SCORE_HEADER + '\n');
+  try {
+    if (values.resume && existsSync(out)) {
+      for (const s of parseScoresCsv(await readFile(out, 'utf8'), out)) done.add(labelKey(s));
+      labels = labels.filter((l) => !done.has(labelKey({ caseId: l.caseId, labelPath: labelPath(l.source) })));
+    } else {
+      await writeFile(out, SCORE_HEADER + '\n');
+    }
+  } catch (err) {
+    await scorer.close();
+    throw err;
   }
-
-  const scorer = await openScorer({
-    modelPath,
-    executionProviders: eps,
-    threads: values.threads ? positiveInt(values.threads, 'threads', 1) : undefined,
-    batchSize: values.batch ? positiveInt(values.batch, 'batch', 32) : undefined,
-    maxSlices: values.slices ? positiveInt(values.slices, 'slices', 10) : undefined,
-  });
   const quiet = values.quiet === true;
   if (!quiet) {
     const purpose = scorer.info.card.purpose === 'test-only' ? ' (TEST MODEL: random weights, scores mean nothing)' : '';

@@ -118,16 +118,28 @@ function permuteWords<T extends Uint8Array | Uint16Array | Uint32Array | Float64
   let o = 0;
   for (let k = 0; k < n2; k++) {
     const pk = start + k * s2;
-    for (let j = 0; j < n1; j++) {
-      let p = pk + j * s1;
+    for (let j = 0; j < n1; j++, o += n0) {
+      const p = pk + j * s1;
       if (s0 === 1) {
         dst.set(src.subarray(p, p + n0), o);
-        o += n0;
+      } else if (s0 === -1) {
+        // A reversed row: copy, then let the engine's native reverse do the flip.
+        dst.set(src.subarray(p - n0 + 1, p + 1), o);
+        dst.subarray(o, o + n0).reverse();
       } else {
-        for (let i = 0; i < n0; i++, p += s0) dst[o++] = src[p];
+        let q = p;
+        for (let i = 0; i < n0; i++, q += s0) dst[o + i] = src[q];
       }
     }
   }
+}
+
+/** An array of the same type and length; uninitialised under Node (every element is written next). */
+function allocLike(src: VoxelArray): VoxelArray {
+  const Ctor = src.constructor as { new (length: number): VoxelArray; new (buf: ArrayBuffer, offset: number, length: number): VoxelArray };
+  if (typeof Buffer === 'undefined') return new Ctor(src.length);
+  const buf = Buffer.allocUnsafeSlow(src.byteLength).buffer as ArrayBuffer;
+  return new Ctor(buf, 0, src.length);
 }
 
 /**
@@ -147,8 +159,7 @@ export function reorient(volume: Volume, o: Orientation): Volume {
     if (o.flip[a]) start += (dims[p] - 1) * strideIn[p];
   }
   const src = volume.data;
-  const Ctor = src.constructor as new (length: number) => VoxelArray;
-  const out = new Ctor(src.length);
+  const out = allocLike(src);
   permuteWords(wordView(src), wordView(out), grid.dims, start, step);
   return { grid, data: out };
 }

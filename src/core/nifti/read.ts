@@ -7,7 +7,7 @@ import { asSentinelError, SentinelError } from '../errors';
 import type { Grid } from '../volume';
 import { openByteSource, type ByteSource } from './byte-source';
 import { parseNiftiExtensions } from './extensions';
-import { checkDims, checkVolumeLayout, headerBytes, type VolumeLayout } from './header-check';
+import { checkVolumeLayout, headerBytes, type VolumeLayout } from './header-check';
 import { detectNiftiLayout, NIFTI1_HEADER_BYTES, NIFTI2_HEADER_BYTES, parseNiftiHeader } from './header-parse';
 import { niftiGrid } from './geometry';
 import { findLabelTable } from './label-table';
@@ -21,6 +21,7 @@ const MAX_PAIR_HEADER_BYTES = 64 << 20;
 
 interface HeaderPart {
   header: NiftiHeader;
+  layout: VolumeLayout;
   /** The file's bytes from 0 that have been read so far. */
   prefix: Uint8Array;
   extensions: NiftiExtension[];
@@ -31,8 +32,8 @@ export async function readNifti(path: string, opts: ReadNiftiOptions = {}): Prom
   let src: ByteSource | undefined;
   try {
     src = await openByteSource(path, { bulk: true });
-    const part = await readHeaderPart(src, path);
-    const layout = checkVolumeLayout(part.header, path, opts.maxVoxels);
+    const part = await readHeaderPart(src, path, opts.maxVoxels);
+    const { layout } = part;
     const raw = layout.singleFile
       ? await readSingleFileData(src, part, layout, path)
       : await readPairData(path, layout);
@@ -56,10 +57,9 @@ export async function readNiftiHeader(path: string, opts: ReadNiftiOptions = {})
   let src: ByteSource | undefined;
   try {
     src = await openByteSource(path, { bulk: false });
-    const part = await readHeaderPart(src, path);
-    const layout = checkVolumeLayout(part.header, path, opts.maxVoxels);
-    if (layout.singleFile) checkDataFits(src, layout, path);
-    const grid: Grid = niftiGrid(part.header, checkDims(part.header, path));
+    const part = await readHeaderPart(src, path, opts.maxVoxels);
+    if (part.layout.singleFile) checkDataFits(src, part.layout, path);
+    const grid: Grid = niftiGrid(part.header, part.layout.dims);
     const labelTable = findLabelTable(part.extensions);
     return { header: part.header, grid, extensions: part.extensions, ...(labelTable ? { labelTable } : {}) };
   } catch (err) {
@@ -74,39 +74,60 @@ async function readExactlyOrShort(src: ByteSource, target: Uint8Array): Promise<
   return target.subarray(0, n);
 }
 
-/** Header (348 or 540 bytes, found from sizeof_hdr) and, for single files, the extensions up to vox_offset. */
-async function readHeaderPart(src: ByteSource, path: string): Promise<HeaderPart> {
+/** The fixed header (348 or 540 bytes, found from sizeof_hdr) and the 4-byte extension flag. */
+async function readFixedHeader(src: ByteSource, path: string): Promise<{ header: NiftiHeader; prefix: Uint8Array }> {
   let prefix = await readExactlyOrShort(src, new Uint8Array(NIFTI1_HEADER_BYTES + 4));
   if (detectNiftiLayout(prefix)?.version === 2 && prefix.length === NIFTI1_HEADER_BYTES + 4) {
-    prefix = await extend(src, prefix, NIFTI2_HEADER_BYTES + 4, path);
+    prefix = await extend(src, prefix, NIFTI2_HEADER_BYTES + 4);
   }
-  const header = parseNiftiHeader(prefix, path);
-  const single = header.magic === 'n+1' || header.magic === 'n+2';
-  if (header.extensionFlag === 0) return { header, prefix, extensions: [] };
+  return { header: parseNiftiHeader(prefix, path), prefix };
+}
+
+/**
+ * Header, checked layout, and extensions: in a single file they lie between the header and vox_offset, in a
+ * .hdr file they run to its end. The layout is checked first, so a lying header fails before anything else is read.
+ */
+async function readHeaderPart(src: ByteSource, path: string, maxVoxels?: number): Promise<HeaderPart> {
+  const fixed = await readFixedHeader(src, path);
+  const { header } = fixed;
+  let { prefix } = fixed;
+  const layout = checkVolumeLayout(header, path, maxVoxels);
+  if (header.extensionFlag === 0) return { header, prefix, layout, extensions: [] };
   let extEnd: number;
-  if (single) {
-    // Extensions lie between the header and vox_offset; a vox_offset the file cannot reach is reported there.
-    const vox = header.voxOffset;
-    if (!Number.isInteger(vox) || vox < 0) return { header, prefix, extensions: [] }; // checkVolumeLayout reports it
-    if (vox > src.maxBytes) throw beyondFile(src, `vox_offset ${vox}`, path);
-    extEnd = vox;
+  if (layout.singleFile) {
+    if (layout.voxOffset > src.maxBytes) throw beyondFile(src, `vox_offset ${layout.voxOffset}`, path);
+    extEnd = layout.voxOffset;
   } else {
     extEnd = Math.min(src.maxBytes, MAX_PAIR_HEADER_BYTES);
   }
-  if (extEnd > prefix.length) prefix = await extend(src, prefix, extEnd, path, single);
-  const extensions = parseNiftiExtensions(prefix.subarray(0, Math.max(extEnd, headerBytes(header))), header, path, single ? 'vox_offset' : 'the end of the header file');
-  return { header, prefix, extensions };
+  if (extEnd > prefix.length) {
+    prefix = await extend(src, prefix, extEnd);
+    if (layout.singleFile && prefix.length < extEnd) {
+      throw new SentinelError('truncated', `the file ends at byte ${prefix.length}, inside the header extensions (vox_offset ${extEnd})`, path);
+    }
+  }
+  const end = Math.max(headerBytes(header), Math.min(extEnd, prefix.length));
+  const extensions = parseNiftiExtensions(prefix.subarray(0, end), header, path, layout.singleFile ? 'vox_offset' : 'the end of the header file');
+  return { header, prefix, layout, extensions };
 }
 
-/** Grows `prefix` to `size` bytes by reading on; with `exact`, a source that ends sooner is truncated. */
-async function extend(src: ByteSource, prefix: Uint8Array, size: number, path: string, exact = false): Promise<Uint8Array> {
-  const out = new Uint8Array(size);
-  out.set(prefix);
-  const n = prefix.length + (await src.readInto(out.subarray(prefix.length)));
-  if (exact && n < size) {
-    throw new SentinelError('truncated', `the file ends at byte ${n}, inside the header extensions (vox_offset ${size})`, path);
+/**
+ * Grows `prefix` towards `size` bytes by reading on, stopping where the source ends. The buffer grows with what
+ * actually arrives (doubling), so a vox_offset that lies about the extension area costs no more than the file holds.
+ */
+async function extend(src: ByteSource, prefix: Uint8Array, size: number): Promise<Uint8Array> {
+  let buf = prefix;
+  let have = prefix.length;
+  while (have < size) {
+    const cap = Math.min(size, Math.max(have * 2, 1 << 16));
+    const next = new Uint8Array(cap);
+    next.set(buf.subarray(0, have));
+    const got = await src.readInto(next.subarray(have));
+    buf = next;
+    have += got;
+    if (have < cap) break; // the source ended
   }
-  return out.subarray(0, n);
+  return buf.subarray(0, have);
 }
 
 function beyondFile(src: ByteSource, what: string, path: string): SentinelError {

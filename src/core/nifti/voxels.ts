@@ -1,6 +1,6 @@
 /** Voxel bytes ⇄ typed arrays: byte order, scl_slope/scl_inter, and conversion between datatypes. */
 import type { VoxelArray } from '../volume';
-import type { DatatypeInfo } from './datatypes';
+import { datatypeOfArray, type DatatypeInfo } from './datatypes';
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -82,7 +82,7 @@ export function encodeVoxels(
   scaling?: { slope: number; inter: number },
 ): void {
   const n = data.length;
-  const sameType = data.BYTES_PER_ELEMENT === type.bytes && type.view(new ArrayBuffer(0), 0, 0).constructor === data.constructor;
+  const sameType = datatypeOfArray(data).code === type.code;
   if (sameType && !scaling) {
     out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   } else {

@@ -59,16 +59,32 @@ export class PriorityJobQueue<T> {
 
   /**
    * Removes and returns the next job together with every queued job that `sameGroup` accepts (e.g. the other labels
-   * of the same case, so the case's CT is decoded once), in queue order.
+   * of the same case, so the case's CT is decoded once), in queue order. Jobs `eligible` refuses stay queued, in
+   * the group as well as ahead of it.
    */
   takeGroup(sameGroup: (a: T, b: T) => boolean, eligible?: (payload: T) => boolean): QueuedJob<T>[] {
     const first = this.peek(eligible);
     if (!first) return [];
     const group = [...this.jobs.values()]
-      .filter((j) => j === first || sameGroup(first.payload, j.payload))
+      .filter((j) => j === first || (sameGroup(first.payload, j.payload) && (!eligible || eligible(j.payload))))
       .sort(compareJobs);
     for (const j of group) this.jobs.delete(j.key);
     return group;
+  }
+
+  /**
+   * Puts jobs taken by `takeGroup` back with their own priority and place in line (a paused case's unscored labels
+   * resume where they were). A key pushed again meanwhile keeps whichever of the two comes first.
+   */
+  restore(jobs: readonly QueuedJob<T>[]): void {
+    for (const job of jobs) {
+      const queued = this.jobs.get(job.key);
+      if (!queued) this.jobs.set(job.key, { ...job });
+      else if (compareJobs(job, queued) < 0) {
+        queued.priority = job.priority;
+        queued.seq = job.seq;
+      }
+    }
   }
 
   /** Removes the jobs `match` accepts; returns how many. */

@@ -2,13 +2,19 @@
  * Gathers the slices of many labels into model batches, so one inference call serves several small labels.
  * Each `add` resolves with that request's own predictions once the batch holding it has run.
  */
+/** A request's predictions and its share of the batch's inference time (by slice count). */
+export interface BatchResult {
+  dsc: Float32Array;
+  seconds: number;
+}
+
 export type InferFn = (images: Float32Array, embeddings: Float32Array, n: number) => Promise<Float32Array>;
 
 interface Pending {
   images: Float32Array;
   embedding: Float32Array;
   n: number;
-  resolve: (v: Float32Array) => void;
+  resolve: (v: BatchResult) => void;
   reject: (e: unknown) => void;
 }
 
@@ -28,7 +34,7 @@ export class SliceBatcher {
   ) {}
 
   /** Queues `n` slices (images [n,2,S,S]) of one organ; resolves with their n predictions. */
-  add(images: Float32Array, embedding: Float32Array, n: number): Promise<Float32Array> {
+  add(images: Float32Array, embedding: Float32Array, n: number): Promise<BatchResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ images, embedding, n, resolve, reject });
       this.pendingSlices += n;
@@ -57,11 +63,13 @@ export class SliceBatcher {
       for (let s = 0; s < p.n; s++) embeddings.set(p.embedding, (at + s) * this.embeddingDim);
       at += p.n;
     }
+    const started = performance.now();
     const run = this.infer(images, embeddings, total).then(
       (out) => {
+        const seconds = (performance.now() - started) / 1000;
         let from = 0;
         for (const p of batch) {
-          p.resolve(out.slice(from, from + p.n));
+          p.resolve({ dsc: out.slice(from, from + p.n), seconds: (seconds * p.n) / total });
           from += p.n;
         }
       },

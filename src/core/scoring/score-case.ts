@@ -11,7 +11,7 @@ import type { Volume } from '../volume';
 import type { CaseEntry, LabelEntry } from '../dataset/manifest';
 import { labelPath } from '../dataset/manifest';
 import { summariseSlices, type LabelScore } from '../../shared/scores';
-import type { SliceBatcher } from './batcher';
+import type { BatchResult, SliceBatcher } from './batcher';
 import { mapWithConcurrency } from './concurrency';
 
 export interface ScoringSettings {
@@ -125,14 +125,16 @@ export async function scoreCaseLabels(
       return;
     }
     const dapId = (l.organMatch as { dapId: number }).dapId;
-    let preds: Float32Array;
+    // Own work so far (decode, reorientation, preprocessing); queueing for a batch is not this label's cost.
+    const ownSeconds = (performance.now() - started) / 1000;
+    let preds: BatchResult;
     try {
       preds = await ctx.batcher.add(prep.tensors, ctx.embedding(dapId), n);
     } catch (err) {
       fail(l, 'error', `inference failed: ${asSentinelError(err).message}`, ctShare);
       return;
     }
-    const sliceDsc = Array.from(preds);
+    const sliceDsc = Array.from(preds.dsc);
     onScore({
       ...base(l),
       ...summariseSlices(prep.slices, sliceDsc),
@@ -140,7 +142,7 @@ export async function scoreCaseLabels(
       sliceDsc,
       status: 'ok',
       message: '',
-      seconds: ctShare + (performance.now() - started) / 1000,
+      seconds: ctShare + ownSeconds + preds.seconds,
     });
   }, () => ctx.batcher.flush());
 }

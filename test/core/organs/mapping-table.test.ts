@@ -23,6 +23,9 @@ const match = createOrganMatcher(catalog, table);
 /** Reviewed: mappings whose DAP label differs in extent or meaning (normalised dataset name → DAP name). */
 const REVIEWED_APPROXIMATE: Record<string, string> = {
   'spinal cord': 'spinal canal',
+  // The same structure, but the name is not DAP's: marked approximate so users see the mapping was a judgement.
+  'costal cartilages': 'rib_cartilage',
+  'costal cartilage': 'rib_cartilage',
   heart: 'heart',
   sternum: 'sternum',
   intestine: 'small bowel',

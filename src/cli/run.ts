@@ -1,0 +1,48 @@
+/**
+ * The `sentinel` command: headless scoring and tools for scripts and clusters.
+ * Exit codes: 0 finished (per-label failures are rows, not errors), 1 fatal error, 2 usage error.
+ * `runCli` is importable (tests call it in-process); main.ts is the process entry that sets the exit code.
+ */
+import { SentinelError } from '../core/errors';
+import { UsageError } from './args';
+import { FatalError, scoreCommand, SCORE_USAGE } from './commands/score';
+import { mergeCommand, MERGE_USAGE } from './commands/merge';
+
+const USAGE = `Sentinel Workstation CLI: estimate the quality of organ segmentation labels.
+
+${SCORE_USAGE}
+${MERGE_USAGE}
+`;
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  score: scoreCommand,
+  merge: mergeCommand,
+  bench: async (argv) => (await import('../../bench/bench')).benchCommand(argv),
+};
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    process.stderr.write(`unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await cmd(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof FatalError || err instanceof SentinelError) {
+      process.stderr.write(`sentinel ${name}: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`sentinel ${name}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
