@@ -20,7 +20,7 @@ from scipy import ndimage as ndi
 # Coarse degradations and how often each is the primary one. 'alt' (another model's mask of the same organ) is only
 # drawn where the scene has one.
 COARSE_WEIGHTS = {
-    'identity': 0.10,
+    'identity': 0.14,
     'erode': 0.08,
     'dilate': 0.08,
     'shift': 0.08,
@@ -56,7 +56,7 @@ def neighbours_of(labels: np.ndarray, label: int, spacing, reach_mm: float = 6.0
     """Labels with voxels within reach_mm of the organ, ordered by how many such voxels they have."""
     organ = labels == label
     roi = _bbox(organ, _margin_vox(spacing, reach_mm + 3.0), labels.shape)
-    ring = ndi.binary_dilation(organ[roi], structure=_ellipsoid(spacing, reach_mm, in_plane=False)) & ~organ[roi]
+    ring = grow(organ[roi], spacing, reach_mm) & ~organ[roi]
     vals, counts = np.unique(labels[roi][ring], return_counts=True)
     order = np.argsort(-counts, kind='stable')
     return [int(vals[i]) for i in order if vals[i] != 0 and vals[i] != label]
@@ -133,14 +133,30 @@ class _Region:
         self.alt = (organ.alt_labels[roi] == organ.label) if organ.alt_labels is not None else None
 
 
+def _sampling(spacing, in_plane: bool):
+    # A huge k spacing makes the 3D distance transform a per-slice 2D one.
+    return (1e6 if in_plane else spacing[0], spacing[1], spacing[2])
+
+
+def grow(m: np.ndarray, spacing, r_mm: float, in_plane: bool = False) -> np.ndarray:
+    """Dilation by a ball of radius r_mm, via the distance transform (cost independent of the radius)."""
+    if not m.any():
+        return m.copy()
+    return ndi.distance_transform_edt(~m, sampling=_sampling(spacing, in_plane)) <= r_mm
+
+
+def shrink(m: np.ndarray, spacing, r_mm: float, in_plane: bool = False) -> np.ndarray:
+    """Erosion by a ball of radius r_mm (the region's border is not treated as background: a truncated organ stays
+    truncated rather than eroding from the edge of the scan)."""
+    return ndi.distance_transform_edt(m, sampling=_sampling(spacing, in_plane)) > r_mm
+
+
 def _erode(m, reg, rng):
-    ball = _ellipsoid(reg.spacing, rng.uniform(2.0, 10.0), in_plane=rng.random() < 0.6)
-    return ndi.binary_erosion(m, structure=ball)
+    return shrink(m, reg.spacing, rng.uniform(1.5, 10.0), in_plane=rng.random() < 0.6)
 
 
 def _dilate(m, reg, rng):
-    ball = _ellipsoid(reg.spacing, rng.uniform(2.0, 12.0), in_plane=rng.random() < 0.6)
-    return ndi.binary_dilation(m, structure=ball)
+    return grow(m, reg.spacing, rng.uniform(1.5, 12.0), in_plane=rng.random() < 0.6)
 
 
 def _shift_op(m, reg, rng):
@@ -189,9 +205,9 @@ def _slice_op(m2, reg, rng, kind):
     if kind == 'empty':
         return np.zeros_like(m2)
     if kind == 'erode':
-        return ndi.binary_erosion(m2, structure=_ellipsoid(sp, rng.uniform(3.0, 12.0), True)[0])
+        return shrink(m2[None], sp, rng.uniform(3.0, 12.0), in_plane=True)[0]
     if kind == 'dilate':
-        return ndi.binary_dilation(m2, structure=_ellipsoid(sp, rng.uniform(3.0, 15.0), True)[0])
+        return grow(m2[None], sp, rng.uniform(3.0, 15.0), in_plane=True)[0]
     if kind == 'shift':
         dj, di = (int(round(v / s)) for v, s in zip(rng.uniform(-15.0, 15.0, size=2), reg.spacing[1:]))
         return _shift(m2[None], (0, dj, di))[0]
@@ -235,7 +251,7 @@ def _leak_neighbour(m, reg, rng, organ: Organ):
     if not organ.neighbours:
         return _dilate(m, reg, rng)
     n = organ.neighbours[int(rng.integers(0, min(4, len(organ.neighbours))))]
-    near = ndi.binary_dilation(reg.ref, structure=_ellipsoid(reg.spacing, rng.uniform(3.0, 15.0), in_plane=True))
+    near = grow(reg.ref, reg.spacing, rng.uniform(3.0, 15.0), in_plane=True)
     leak = near & (reg.labels == n)
     if rng.random() < 0.5:
         leak &= _z_range(rng, np.any(m, axis=(1, 2)), 0.3, 0.8)[:, None, None]
@@ -246,7 +262,7 @@ def _leak_tissue(m, reg, rng):
     """Grows into unlabelled tissue of similar density next to the organ: a threshold / region-growing leak."""
     hu = reg.ct[reg.ref]
     lo, hi = np.percentile(hu, [10, 90]) + np.array([-1, 1]) * rng.uniform(10.0, 60.0)
-    near = ndi.binary_dilation(m, structure=_ellipsoid(reg.spacing, rng.uniform(4.0, 20.0), in_plane=rng.random() < 0.5))
+    near = grow(m, reg.spacing, rng.uniform(4.0, 20.0), in_plane=rng.random() < 0.5)
     grown = m | (near & (reg.ct >= lo) & (reg.ct <= hi))
     comp, _ = ndi.label(grown)
     keep = np.unique(comp[m])
@@ -262,15 +278,16 @@ def _swap(m, reg, rng, partner: int):
 
 
 def _boundary_noise(m, reg, rng):
-    sig = np.array([0.0, *[rng.uniform(1.0, 4.0) / s for s in reg.spacing[1:]]])
-    sig = np.maximum(sig, [0.0, 0.5, 0.5])
-    base = ndi.gaussian_filter(m.astype(np.float32), sig)
-    return (base + rng.uniform(0.15, 0.8) * _smooth_noise(rng, m.shape, sig)) > 0.5
+    """A ragged outline: smooth noise added only in a band around the boundary, so nothing appears far away."""
+    sig = np.array([0.0, *[max(rng.uniform(1.0, 4.0) / s, 0.5) for s in reg.spacing[1:]]])
+    base = ndi.gaussian_filter(m.astype(np.float32), [0.0, *[max(2.0 / s, 0.7) for s in reg.spacing[1:]]])
+    band = (base > 0.02) & (base < 0.98)
+    return (base + band * (rng.uniform(0.15, 0.6) * _smooth_noise(rng, m.shape, sig))) > 0.5
 
 
 def _blobs(m, reg, rng):
     out = m.copy()
-    near = ndi.binary_dilation(m, structure=_ellipsoid(reg.spacing, 25.0, in_plane=True)) & ~m
+    near = grow(m, reg.spacing, 25.0, in_plane=True) & ~m
     pts = np.argwhere(near)
     if len(pts) == 0:
         return out
@@ -367,15 +384,18 @@ def coarse(organ: Organ, rng: np.random.Generator) -> tuple[np.ndarray | None, l
 FINE_KINDS = ('erode', 'dilate', 'noise', 'shift')
 
 
-def fine_params(rng: np.random.Generator) -> dict:
-    """One fine perturbation, drawn once per degraded mask so all its slices share the same systematic error."""
+def fine_params(rng: np.random.Generator, subtle: bool = False) -> dict:
+    """One fine perturbation, drawn once per degraded mask so all its slices share the same systematic error.
+
+    subtle: a one-pixel outline error or a light ragged edge (what separates a good mask from a perfect one).
+    """
     kind = FINE_KINDS[int(rng.integers(0, len(FINE_KINDS)))]
     return {
         'kind': kind,
-        'radius': float(rng.uniform(0.8, 3.5)),
-        'amplitude': float(rng.uniform(0.2, 0.7)),
+        'radius': float(rng.uniform(1.0, 1.5) if subtle else rng.uniform(1.0, 2.5)),
+        'amplitude': float(rng.uniform(0.05, 0.3) if subtle else rng.uniform(0.1, 0.5)),
         'sigma': float(rng.uniform(1.0, 3.0)),
-        'offset': [int(v) for v in rng.integers(-3, 4, size=2)],
+        'offset': [int(v) for v in rng.integers(-1, 2, size=2)] if subtle else [int(v) for v in rng.integers(-2, 3, size=2)],
         'seed': int(rng.integers(0, 2**31 - 1)),
     }
 
@@ -395,8 +415,20 @@ def fine(mask2d: np.ndarray, p: dict, slice_index: int) -> np.ndarray:
         return ndi.binary_dilation(mask2d, structure=_disk(p['radius']))
     if kind == 'shift':
         return _shift(mask2d[None], (0, *p['offset']))[0]
+    # Boundary noise only matters near the outline: work on the mask's box plus a border.
+    rows = np.nonzero(mask2d.any(axis=1))[0]
+    cols = np.nonzero(mask2d.any(axis=0))[0]
+    if len(rows) == 0:
+        return mask2d.copy()
+    pad = 12
+    r0, r1 = max(rows[0] - pad, 0), min(rows[-1] + pad + 1, mask2d.shape[0])
+    c0, c1 = max(cols[0] - pad, 0), min(cols[-1] + pad + 1, mask2d.shape[1])
+    sub = mask2d[r0:r1, c0:c1]
     rng = np.random.default_rng([p['seed'], slice_index])
-    base = ndi.gaussian_filter(mask2d.astype(np.float32), 1.0)
-    n = ndi.gaussian_filter(rng.standard_normal(mask2d.shape).astype(np.float32), p['sigma'])
+    base = ndi.gaussian_filter(sub.astype(np.float32), 1.5)
+    band = (base > 0.02) & (base < 0.98)
+    n = ndi.gaussian_filter(rng.standard_normal(sub.shape, dtype=np.float32), p['sigma'])
     n /= max(float(n.std()), 1e-6)
-    return (base + p['amplitude'] * n) > 0.5
+    out = np.zeros_like(mask2d, dtype=bool)
+    out[r0:r1, c0:c1] = (base + band * (p['amplitude'] * n)) > 0.5
+    return out

@@ -29,6 +29,14 @@ interface Job {
   label: LabelEntry;
 }
 
+/** The case group being scored now; pause and cancel stop it between labels (labels already decoding finish). */
+interface InFlight {
+  root: string;
+  abort: AbortController;
+  /** Put the labels it did not reach back in the queue (pause), or drop them (cancel, close). */
+  requeue: boolean;
+}
+
 interface ProjectState {
   manifest: DatasetManifest;
   state: 'running' | 'paused';
@@ -44,6 +52,7 @@ export class Engine {
   private scorer: Promise<Scorer> | null = null;
   private modelError: string | null = null;
   private running = false;
+  private inFlight: InFlight | null = null;
   private closed = false;
 
   constructor(private readonly opts: EngineOptions = {}) {
@@ -105,9 +114,14 @@ export class Engine {
   async controlScoring(req: { root: string; action: 'pause' | 'resume' | 'cancel' }): Promise<ScoringProgress> {
     const project = this.project(req.root);
     const root = project.manifest.root;
-    if (req.action === 'pause') project.state = 'paused';
-    else if (req.action === 'resume') project.state = 'running';
-    else this.queue.remove((j) => j.payload.root === root);
+    if (req.action === 'pause') {
+      project.state = 'paused';
+      this.stopInFlight(root, true);
+    } else if (req.action === 'resume') project.state = 'running';
+    else {
+      this.queue.remove((j) => j.payload.root === root);
+      this.stopInFlight(root, false);
+    }
     this.emitProgress(root);
     void this.pump();
     return this.progress(root);
@@ -116,8 +130,17 @@ export class Engine {
   async close(): Promise<void> {
     this.closed = true;
     this.queue.remove(() => true);
+    if (this.inFlight) this.stopInFlight(this.inFlight.root, false);
     const s = await this.tryScorer(false);
     await s?.close();
+  }
+
+  private stopInFlight(root: string, requeue: boolean): void {
+    const f = this.inFlight;
+    if (!f || f.root !== root) return;
+    // A cancel after a pause still drops the rest: requeue only while nothing said otherwise.
+    f.requeue = f.requeue && requeue;
+    f.abort.abort();
   }
 
   private project(rootArg: string): ProjectState {
@@ -155,8 +178,9 @@ export class Engine {
   private async pump(): Promise<void> {
     if (this.running || this.closed) return;
     this.running = true;
+    const touched = new Set<string>();
     try {
-      for (;;) {
+      while (!this.closed) {
         // Paused projects' jobs stay queued; the best job among running projects goes first, with its case's others.
         const group = this.queue.takeGroup(
           (a, b) => a.root === b.root && a.caseId === b.caseId,
@@ -172,22 +196,45 @@ export class Engine {
           this.emit({ type: 'error', root: first.root, message: this.modelError ?? `case ${first.caseId} is gone` });
           break;
         }
-        await scoreCaseLabels(
-          entry,
-          group.map((g) => g.payload.label),
-          { root: first.root, settings: scorer.settings, batcher: scorer.batcher, embedding: (id) => scorer.embedding(id) },
-          (score) => {
-            if (score.status === 'ok') project.done++;
-            else project.failed++;
-            project.meter.tick();
-            this.emit({ type: 'score', root: first.root, score });
-            this.emitProgress(first.root);
-          },
-        );
-        scorer.batcher.flush();
+        touched.add(first.root);
+        const flight: InFlight = { root: first.root, abort: new AbortController(), requeue: true };
+        this.inFlight = flight;
+        const scored = new Set<string>();
+        try {
+          await scoreCaseLabels(
+            entry,
+            group.map((g) => g.payload.label),
+            {
+              root: first.root,
+              settings: scorer.settings,
+              batcher: scorer.batcher,
+              embedding: (id) => scorer.embedding(id),
+              signal: flight.abort.signal,
+            },
+            (score) => {
+              scored.add(score.labelPath);
+              if (score.status === 'ok') project.done++;
+              else project.failed++;
+              project.meter.tick();
+              this.emit({ type: 'score', root: first.root, score });
+              this.emitProgress(first.root);
+            },
+          );
+        } catch (err) {
+          // Unexpected (scoreCaseLabels reports label failures as scores): say so and go on with the next case.
+          this.emit({ type: 'error', root: first.root, message: `case ${first.caseId}: ${asSentinelError(err).message}` });
+        } finally {
+          this.inFlight = null;
+          scorer.batcher.flush();
+        }
+        if (flight.abort.signal.aborted && flight.requeue) {
+          this.queue.restore(group.filter((g) => !scored.has(labelPath(g.payload.label.source))));
+        }
       }
     } finally {
       this.running = false;
+      // The last progress event must say the work is over (state idle or paused), not the 'running' of the last score.
+      for (const root of touched) this.emitProgress(root);
     }
   }
 

@@ -1,0 +1,107 @@
+/**
+ * Decoding one case for the evaluation: the CT once, reoriented to closest-RAS order (as scoring does), and each
+ * label as a binary mask in a box around it on that grid. A label that cannot be used (unreadable, another grid,
+ * empty, no DAP organ to score it as) is reported as skipped with its reason, never an abort.
+ */
+import { join } from 'node:path';
+import { asSentinelError } from '../errors';
+import { readNifti, sameGrid, toCanonical } from '../nifti';
+import type { Volume } from '../volume';
+import { labelPath, type CaseEntry, type LabelEntry } from '../dataset/manifest';
+import { mapWithConcurrency } from '../scoring/concurrency';
+import { cropBinary, extentsByValue, paddedBox, type BoxedMask, type Extent } from './box';
+
+export interface LoadedLabel {
+  entry: LabelEntry;
+  /** The DAP Atlas organ that scores it; null when unmapped (allowed only for truth labels). */
+  dapId: number | null;
+  mask: BoxedMask;
+}
+
+export interface SkippedLabel {
+  caseId: string;
+  organ: string;
+  labelPath: string;
+  reason: string;
+}
+
+export function skipped(l: LabelEntry, reason: string): SkippedLabel {
+  return { caseId: l.caseId, organ: l.organ, labelPath: labelPath(l.source), reason };
+}
+
+export async function loadCanonicalCt(root: string, entry: CaseEntry): Promise<Volume> {
+  return toCanonical((await readNifti(join(root, entry.ct.path))).volume).volume;
+}
+
+interface Decoded {
+  volume: Volume;
+  extents: Map<number, Extent>;
+}
+
+/**
+ * Loads `labels` (all of one case, under `root`) onto the grid of `ct` with boxes grown by `margin`.
+ * `requireMapped`: labels without a DAP organ are skipped (they cannot be scored); truth labels need none.
+ */
+export async function loadLabels(
+  root: string,
+  labels: readonly LabelEntry[],
+  ct: Volume,
+  margin: number,
+  requireMapped: boolean,
+  decodeConcurrency = 3,
+): Promise<{ loaded: LoadedLabel[]; skipped: SkippedLabel[] }> {
+  const results: (LoadedLabel | SkippedLabel)[] = new Array(labels.length);
+  // A multi-label map is decoded once for all its labels.
+  const maps = new Map<string, Promise<Decoded>>();
+  const decode = (path: string, binary: boolean): Promise<Decoded> =>
+    readNifti(join(root, path)).then((img) => {
+      const volume = toCanonical(img.volume).volume;
+      return { volume, extents: extentsByValue(volume.data, volume.grid.dims, binary) };
+    });
+  const indices = labels.map((_, i) => i);
+  await mapWithConcurrency(indices, decodeConcurrency, async (i) => {
+    const l = labels[i];
+    if (l.status !== 'ok' && l.status !== 'unmapped') {
+      results[i] = skipped(l, `${l.status}: ${l.message ?? ''}`.trim());
+      return;
+    }
+    if (requireMapped && l.organMatch.status !== 'mapped') {
+      results[i] = skipped(l, `unmapped: ${l.organMatch.status === 'unmapped' ? l.organMatch.reason : ''}`);
+      return;
+    }
+    let decoded: Decoded;
+    try {
+      if (l.source.kind === 'file') {
+        decoded = await decode(l.source.path, true);
+      } else {
+        let map = maps.get(l.source.path);
+        if (!map) maps.set(l.source.path, (map = decode(l.source.path, false)));
+        decoded = await map;
+      }
+    } catch (err) {
+      results[i] = skipped(l, `error: ${asSentinelError(err, l.source.path).message}`);
+      return;
+    }
+    const grid = sameGrid(ct.grid, decoded.volume.grid);
+    if (!grid.same) {
+      results[i] = skipped(l, `grid_mismatch: ${grid.reason ?? 'grid differs from the CT'}`);
+      return;
+    }
+    const value = l.source.kind === 'multilabel' ? l.source.value : 1;
+    const extent = decoded.extents.get(value);
+    if (!extent) {
+      results[i] = skipped(l, 'empty: the mask has no voxel');
+      return;
+    }
+    const box = paddedBox(extent, margin, ct.grid.dims);
+    const mask = cropBinary(decoded.volume.data, ct.grid.dims, box, l.source.kind === 'multilabel' ? value : undefined);
+    results[i] = { entry: l, dapId: l.organMatch.status === 'mapped' ? l.organMatch.dapId : null, mask: { box, mask } };
+  });
+  const loaded: LoadedLabel[] = [];
+  const skippedLabels: SkippedLabel[] = [];
+  for (const r of results) {
+    if ('entry' in r) loaded.push(r);
+    else skippedLabels.push(r);
+  }
+  return { loaded, skipped: skippedLabels };
+}
