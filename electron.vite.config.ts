@@ -23,7 +23,13 @@ export default defineConfig({
     root: 'src/renderer',
     build: {
       outDir: 'out/renderer',
-      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/renderer/index.html'),
+          // The editor views on synthetic data, for e2e/editor-views.spec.ts; it reaches no API and no file.
+          harness: resolve(__dirname, 'src/renderer/harness.html'),
+        },
+      },
     },
     plugins: [vue()],
   },

@@ -19,7 +19,7 @@ export default tseslint.config(
         {
           paths: [noElectron],
           patterns: [
-            { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/web/**', '**/cli/**'], message: 'core stands alone: it imports nothing of main, preload, renderer, web or cli.' },
+            { caseSensitive: true, group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/web/**', '**/cli/**'], message: 'core stands alone: it imports nothing of main, preload, renderer, web or cli.' },
           ],
         },
       ],
@@ -30,7 +30,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron], patterns: [{ group: ['**/core/**', '**/main/**', '**/renderer/**', '**/web/**', '**/cli/**', 'node:*'], message: 'shared holds pure contracts usable on every side.' }] },
+        { paths: [noElectron], patterns: [{ caseSensitive: true, group: ['**/core/**', '**/main/**', '**/renderer/**', '**/web/**', '**/cli/**', 'node:*'], message: 'shared holds pure contracts usable on every side.' }] },
       ],
     },
   },
@@ -39,7 +39,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron], patterns: [{ group: ['**/core/**', '**/main/**', '**/web/**', '**/cli/**', 'node:*'], message: 'The renderer reaches the engine only through the API contract in src/shared.' }] },
+        { paths: [noElectron], patterns: [{ caseSensitive: true, group: ['**/src/core/**', '../core/**', '../../core/**', '**/main/**', '**/web/**', '**/cli/**', 'node:*'], message: 'The renderer reaches the engine only through the API contract in src/shared.' }] },
       ],
     },
   },

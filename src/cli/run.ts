@@ -7,16 +7,19 @@ import { SentinelError } from '../core/errors';
 import { UsageError } from './args';
 import { FatalError, scoreCommand, SCORE_USAGE } from './commands/score';
 import { mergeCommand, MERGE_USAGE } from './commands/merge';
+import { evalCommand, EVAL_USAGE } from './commands/eval';
 
 const USAGE = `Sentinel Workstation CLI: estimate the quality of organ segmentation labels.
 
 ${SCORE_USAGE}
 ${MERGE_USAGE}
+${EVAL_USAGE}
 `;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   score: scoreCommand,
   merge: mergeCommand,
+  eval: evalCommand,
   bench: async (argv) => (await import('../../bench/bench')).benchCommand(argv),
 };
 

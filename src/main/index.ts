@@ -85,6 +85,14 @@ async function callEngine(eng: Engine, method: ApiMethod, request: unknown): Pro
       return eng.score(request as Parameters<Engine['score']>[0]);
     case 'controlScoring':
       return eng.controlScoring(request as Parameters<Engine['controlScoring']>[0]);
+    case 'loadLabel':
+      return eng.loadLabel(request as Parameters<Engine['loadLabel']>[0]);
+    case 'saveMask':
+      return eng.saveMask(request as Parameters<Engine['saveMask']>[0]);
+    case 'listHistory':
+      return eng.listHistory(request as Parameters<Engine['listHistory']>[0]);
+    case 'revert':
+      return eng.revert(request as Parameters<Engine['revert']>[0]);
   }
 }
 
@@ -103,6 +111,9 @@ void app.whenReady().then(async () => {
   const eps = (flag('ep') ?? 'cpu').split(',').filter(isExecutionProvider);
   engine = new Engine({
     modelPath: flag('model'),
+    // --read-only: never write into a dataset; corrections go to its workspace.
+    readOnly: process.argv.includes('--read-only'),
+    workspacesDir: flag('workspaces'),
     executionProviders: eps.length ? eps : ['cpu'],
     // electron-vite resolves `?modulePath` to the bundled worker's absolute path.
     worker: { path: inferenceWorkerPath, execArgv: [] },

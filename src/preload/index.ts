@@ -15,6 +15,11 @@ const api: ElectronSentinelApi = {
   openProject: (root) => ipcRenderer.invoke('sentinel:openProject', root),
   score: (req) => ipcRenderer.invoke('sentinel:score', req),
   controlScoring: (req) => ipcRenderer.invoke('sentinel:controlScoring', req),
+  // Typed arrays (voxels) cross IPC by structured clone, as typed arrays.
+  loadLabel: (req) => ipcRenderer.invoke('sentinel:loadLabel', req),
+  saveMask: (req) => ipcRenderer.invoke('sentinel:saveMask', req),
+  listHistory: (req) => ipcRenderer.invoke('sentinel:listHistory', req),
+  revert: (req) => ipcRenderer.invoke('sentinel:revert', req),
   subscribe(listener) {
     const handler = (_e: IpcRendererEvent, ev: EngineEvent): void => listener(ev);
     ipcRenderer.on('sentinel:event', handler);

@@ -6,6 +6,17 @@ import { z } from 'zod';
 import type { ApiMethod } from './api';
 
 const path = z.string().min(1).max(4096).refine((p) => !p.includes('\u0000'), 'path contains a NUL byte');
+const labelRef = { root: path, caseId: z.string().min(1).max(1024), labelPath: path };
+const annotator = z.string().min(1).max(200);
+/** Content versions (sha256-…) and history ids (20250131T235959123Z). */
+const version = z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'not a version id');
+/**
+ * A mask is raw bytes, one per voxel (up to 2^31 voxels); whether its length fits the label's grid is for the
+ * engine to check, which knows the grid.
+ */
+const mask = z
+  .instanceof(Uint8Array)
+  .refine((m) => m.length > 0 && m.length <= 2 ** 31, 'the mask must hold one byte per voxel of the label');
 
 export const apiRequestSchemas = {
   engineInfo: z.undefined().or(z.null()),
@@ -18,6 +29,10 @@ export const apiRequestSchemas = {
     })
     .strict(),
   controlScoring: z.object({ root: path, action: z.enum(['pause', 'resume', 'cancel']) }).strict(),
+  loadLabel: z.object(labelRef).strict(),
+  saveMask: z.object({ ...labelRef, mask, annotator, baseVersion: version }).strict(),
+  listHistory: z.object(labelRef).strict(),
+  revert: z.object({ ...labelRef, version, annotator }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiRequest<M extends ApiMethod> = z.infer<(typeof apiRequestSchemas)[M]>;

@@ -1,6 +1,7 @@
 /**
  * The one contract between the renderer and the engine. The preload implements it over Electron IPC, the web host
- * over HTTP + WebSocket; the renderer only ever sees `SentinelApi`. Everything crossing it is plain JSON data.
+ * over HTTP + WebSocket; the renderer only ever sees `SentinelApi`. Everything crossing it is JSON-like data plus
+ * typed arrays (voxels), which IPC clones and the web host sends as a binary envelope (binary-envelope.ts).
  */
 import type { LabelScore } from './scores';
 
@@ -62,15 +63,102 @@ export interface ScoreRequest {
   priority?: JobPriority;
 }
 
+/** Geometry of the volumes the editor receives: always in the voxel order closest to RAS (as scored). */
+export interface VolumeGeometry {
+  dims: [number, number, number];
+  spacing: [number, number, number];
+  /** 4×4 voxel → world (RAS mm), row-major. */
+  affine: number[];
+}
+
+export interface LabelRef {
+  root: string;
+  caseId: string;
+  labelPath: string;
+}
+
+/** Everything the editor needs to show and edit one label. Typed arrays travel as binary, never as JSON numbers. */
+export interface LabelVolumes {
+  caseId: string;
+  labelPath: string;
+  organ: string;
+  geometry: VolumeGeometry;
+  /** CT in HU, clamped to the int16 range. */
+  ct: Int16Array;
+  /** This label's voxels, 0/1. */
+  mask: Uint8Array;
+  /**
+   * The case's other labels for context, as one map: value v > 0 is contextNames[v - 1]. Absent when the case has
+   * no other label. Per-organ masks may overlap; the map keeps the first.
+   */
+  context?: Uint8Array;
+  contextNames?: string[];
+  /** Identifies the file version read (its content version), for the conflict check on save. */
+  version: string;
+  /** True when corrections of this dataset go to the project's workspace instead of the dataset. */
+  readOnlyDataset: boolean;
+}
+
+export interface HistoryEntry {
+  /** Version id, usable in revert: a history id (sortable, the time it was replaced), or for the current one its content version. */
+  version: string;
+  /** ISO time the version was replaced (or written, for the current one). */
+  time: string;
+  /** ISO time the version was written by a save; for a version found as it was, the file's modification time. */
+  writtenAt: string;
+  /** Who wrote it; null when it was not written by a save. */
+  annotator: string | null;
+  /** 'original' (as found), 'save', 'revert', 'external' (changed outside the app after a save). */
+  kind: 'original' | 'save' | 'revert' | 'external';
+  current: boolean;
+  bytes: number;
+  /** The label whose save wrote it (a multi-label map's history holds every label's saves); null if none. */
+  labelPath: string | null;
+}
+
+export interface SaveMaskRequest extends LabelRef {
+  mask: Uint8Array;
+  annotator: string;
+  /** The version the edit started from; a save over a newer version is refused instead of losing it. */
+  baseVersion: string;
+}
+
+export interface SaveResult {
+  /** The file's version now (pass it as baseVersion of the next save). */
+  version: string;
+  /** Where the mask was written, relative to the dataset root or (inWorkspace) to the project's workspace. */
+  savedTo: string;
+  inWorkspace: boolean;
+  /** False when the mask was the file's already: nothing was written. */
+  changed: boolean;
+  /** In a multi-label map: voxels taken from other labels by this save, per label name. */
+  takenFrom: { organ: string; voxels: number }[];
+  /** The label was queued for rescoring at top priority; its score arrives as a 'score' event. */
+  rescoreQueued: boolean;
+}
+
 export interface SentinelApi {
   engineInfo(): Promise<EngineInfo>;
   openProject(root: string): Promise<ProjectSnapshot>;
   score(req: ScoreRequest): Promise<{ queued: number }>;
   controlScoring(req: { root: string; action: 'pause' | 'resume' | 'cancel' }): Promise<ScoringProgress>;
+  loadLabel(req: LabelRef): Promise<LabelVolumes>;
+  saveMask(req: SaveMaskRequest): Promise<SaveResult>;
+  listHistory(req: LabelRef): Promise<HistoryEntry[]>;
+  revert(req: LabelRef & { version: string; annotator: string }): Promise<SaveResult>;
   /** Engine events (scan and scoring progress, results). Returns the function that unsubscribes. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
 }
 
 /** Names of the request/response methods, shared by both transports so they cannot drift. */
-export const API_METHODS = ['engineInfo', 'openProject', 'score', 'controlScoring'] as const;
+export const API_METHODS = [
+  'engineInfo',
+  'openProject',
+  'score',
+  'controlScoring',
+  'loadLabel',
+  'saveMask',
+  'listHistory',
+  'revert',
+] as const;
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -1,5 +1,6 @@
 /**
- * `npm run serve -- <dataset> [--port N] [--model m.onnx]`: the browser host. Opens only the folders named on its
+ * `npm run serve -- <dataset> [--port N] [--model m.onnx] [--read-only] [--workspaces dir]`: the browser host.
+ * --read-only never writes into the datasets (corrections go to their workspaces, under --workspaces when given). Opens only the folders named on its
  * command line (and what lies below them). Prints the URL with the run's token in its fragment.
  */
 import { existsSync } from 'node:fs';
@@ -11,7 +12,13 @@ import { DEFAULT_PORT, startWebHost } from './server';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
-  options: { port: { type: 'string' }, model: { type: 'string' }, token: { type: 'string' } },
+  options: {
+    port: { type: 'string' },
+    model: { type: 'string' },
+    token: { type: 'string' },
+    'read-only': { type: 'boolean' },
+    workspaces: { type: 'string' },
+  },
   allowPositionals: true,
 });
 const staticDir = resolve('out/renderer');
@@ -22,7 +29,14 @@ if (!existsSync(staticDir)) {
 const modelPath = values.model ? resolve(values.model) : (defaultModelPath() ?? resolve('test/fixtures/models/tiny-random.onnx'));
 if (!values.model && !defaultModelPath()) process.stderr.write('No default model is bundled yet: using the random-weight TEST model.\n');
 const roots = positionals.length ? positionals : ['resources/sample'];
-const engine = new Engine({ modelPath, executionProviders: ['cpu'] });
+// The bundled sample is part of the app: edits of it go to its workspace, never into the installation.
+const bundledSampleOnly = positionals.length === 0;
+const engine = new Engine({
+  modelPath,
+  executionProviders: ['cpu'],
+  readOnly: (values['read-only'] ?? false) || bundledSampleOnly,
+  workspacesDir: values.workspaces ? resolve(values.workspaces) : undefined,
+});
 const host = await startWebHost({
   engine,
   staticDir,

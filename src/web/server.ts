@@ -10,6 +10,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { API_METHODS, type ApiMethod } from '../shared/api';
 import { validateApiRequest } from '../shared/api-schema';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_CONTENT_TYPE } from '../shared/binary-envelope';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import type { Engine } from '../core/engine/engine';
 
@@ -43,7 +44,9 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-const MAX_BODY = 16 << 20;
+/** JSON bodies are small requests; binary envelopes carry masks (512×512×300 bytes is 78 MB). */
+const MAX_JSON_BODY = 16 << 20;
+const MAX_BINARY_BODY = 256 << 20;
 
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('hex');
@@ -73,19 +76,28 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       if (!tokenOk(req.headers['x-sentinel-token'] as string | undefined)) return send(res, 401, { ok: false, error: 'missing or wrong token' });
       const method = url.pathname.slice(5) as ApiMethod;
       if (!API_METHODS.includes(method)) return send(res, 404, { ok: false, error: `no API method "${method}"` });
-      const body = await readBody(req);
+      // The reply comes in the request's format: a binary envelope (voxels as raw bytes) or JSON.
+      const binary = (req.headers['content-type'] ?? '').startsWith(ENVELOPE_CONTENT_TYPE);
+      const reply = binary ? sendEnvelope : send;
+      let body: Uint8Array;
+      try {
+        body = await readBody(req, binary ? MAX_BINARY_BODY : MAX_JSON_BODY);
+      } catch (err) {
+        return send(res, 413, { ok: false, error: err instanceof Error ? err.message : String(err) });
+      }
       let arg: unknown;
       try {
-        arg = (JSON.parse(body || '{}') as { arg?: unknown }).arg;
-      } catch {
-        return send(res, 400, { ok: false, error: 'the body is not JSON' });
+        const parsed = binary ? decodeEnvelope(body) : JSON.parse(new TextDecoder().decode(body) || '{}');
+        arg = (parsed as { arg?: unknown } | null)?.arg;
+      } catch (err) {
+        return reply(res, 400, { ok: false, error: binary ? (err as Error).message : 'the body is not JSON' });
       }
       try {
         const request = validateApiRequest(method, arg);
         const value = await call(method, request);
-        return send(res, 200, { ok: true, value });
+        return reply(res, 200, { ok: true, value });
       } catch (err) {
-        return send(res, 200, { ok: false, error: err instanceof Error ? err.message : String(err) });
+        return reply(res, 200, { ok: false, error: err instanceof Error ? err.message : String(err) });
       }
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: 'GET only' });
@@ -103,6 +115,15 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         return engine.score(request as Parameters<Engine['score']>[0]);
       case 'controlScoring':
         return engine.controlScoring(request as Parameters<Engine['controlScoring']>[0]);
+      // The root of these must be an open project, which openProject confined to the allowed folders.
+      case 'loadLabel':
+        return engine.loadLabel(request as Parameters<Engine['loadLabel']>[0]);
+      case 'saveMask':
+        return engine.saveMask(request as Parameters<Engine['saveMask']>[0]);
+      case 'listHistory':
+        return engine.listHistory(request as Parameters<Engine['listHistory']>[0]);
+      case 'revert':
+        return engine.revert(request as Parameters<Engine['revert']>[0]);
     }
   }
 
@@ -178,18 +199,40 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function sendEnvelope(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return void res.end();
+  const bytes = encodeEnvelope(body);
+  res.writeHead(status, { 'content-type': ENVELOPE_CONTENT_TYPE, 'content-length': bytes.length, 'cache-control': 'no-store' });
+  res.end(bytes);
+}
+
+/** The body in a buffer of its own (offset 0), so an envelope's arrays can be viewed in place. */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   return new Promise((resolveBody, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      reject(new Error(`request body too large (${declared} bytes; the limit is ${limit})`));
+      req.resume();
+      return;
+    }
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('request body too large'));
+      if (size > limit) {
+        reject(new Error(`request body too large (the limit is ${limit} bytes)`));
         req.destroy();
       } else chunks.push(c);
     });
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      const out = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+      }
+      resolveBody(out);
+    });
     req.on('error', reject);
   });
 }

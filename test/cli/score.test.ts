@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run';
 import { readNifti, writeNifti } from '../../src/core/nifti';
-import { parseCsv } from '../../src/core/scores/csv-text';
+import { parseCsv } from '../../src/shared/csv-text';
 import { listMasks, REPO, SAMPLE, scratchDir, TINY, TINY_CARD, treeListing, type SampleMask, type Scratch } from '../core/engine/fixtures';
 
 const BIN = join(REPO, 'bin', 'sentinel.mjs');

@@ -16,8 +16,9 @@ Steps:
   5. export_onnx: resources/models/default.onnx + default.card.json (output 'clamp').
 
 The run stops training when its time budget (config train.time_budget_s, from the start of this script) would be
-exceeded. The epoch count is fixed after the first epoch from its measured duration (the first epoch is a warm-up
-whose learning rate does not depend on the total); `--epochs N --no-adapt` reproduces a run exactly.
+exceeded. After each epoch the cosine schedule is shortened if the remaining epochs no longer fit (the first epoch is
+a warm-up whose learning rate does not depend on the total), so the learning rate anneals before the budget ends.
+Everything is seeded: `--epochs N --no-adapt` reproduces a run exactly on the same torch build and thread count.
 
 Run with Debian's torch 1.13; for speed, with jemalloc:
   LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1
@@ -197,7 +198,10 @@ def train(cfg: dict, args, log: Log, t_start: float) -> dict:
     stopped = None
     log(f'train: {n} slices, {steps_per_epoch} steps of {bs} per epoch, {epochs} epochs planned, '
         f'budget {budget:.0f} s ({time.time() - t_start:.0f} s used so far)')
-    for epoch in range(1, epochs + 1):
+    schedule_changes: list[dict] = []
+    for epoch in range(1, 10 ** 6):
+        if epoch > epochs:
+            break
         t_epoch = time.time()
         model.train()
         perm = np.random.default_rng([cfg['seed'], epoch]).permutation(n)
@@ -238,13 +242,18 @@ def train(cfg: dict, args, log: Log, t_start: float) -> dict:
         if stopped:
             break
         elapsed = time.time() - t_start
-        if epoch == 1 and not args.no_adapt:
-            # Fix the total now that an epoch's duration is known (epoch 1's schedule does not depend on it).
-            fit = 1 + int((budget - reserve - elapsed) / (secs * 1.08))
+        if not args.no_adapt and epoch < epochs:
+            # Shorten the schedule when the remaining epochs no longer fit the budget (the machine may be shared and
+            # slow down), so the learning rate still anneals before the end. Epoch 1's warm-up does not depend on it.
+            per_epoch = max(secs, float(np.mean([h['seconds'] for h in history])))
+            fit = epoch + int((budget - reserve - elapsed) / (per_epoch * 1.08))
             if fit < epochs:
-                log(f'time budget: {epochs} epochs do not fit ({secs:.0f} s each); training {fit}')
-                epochs = max(fit, 1)
-        if epoch < epochs and elapsed + secs * 1.05 > budget - reserve:
+                log(f'time budget: {epochs} epochs do not fit ({per_epoch:.0f} s each); schedule now ends at {fit}')
+                epochs = max(fit, epoch)
+                schedule_changes.append({'after_epoch': epoch, 'epochs': epochs})
+        if epoch >= epochs:
+            break
+        if elapsed + secs * 1.05 > budget - reserve:
             stopped = f'time budget: stopped after epoch {epoch}'
             break
     if stopped:
@@ -275,6 +284,7 @@ def train(cfg: dict, args, log: Log, t_start: float) -> dict:
     log(f'train  raw        {fmt(results["train_subset"]["raw"])} (not held out)')
     return {'manifest': manifest, 'history': history, 'best': best, 'results': results, 'calibration': table,
             'epochs_planned': int(args.epochs or tc['epochs']), 'epochs_final': epochs, 'stopped': stopped,
+            'schedule_changes': schedule_changes,
             'run_dir': run_dir}
 
 
@@ -310,11 +320,13 @@ def card_sections(cfg: dict, out: dict, config_path: str, seconds: float) -> tup
                 '(pairs: Hungarian matching on embedding cosine similarity), on the raw output',
         'optimiser': {k: cfg['train'][k] for k in ('batch_size', 'lr', 'weight_decay', 'rank_weight')},
         'epochs': {'planned': out['epochs_planned'], 'run': len(out['history']), 'schedule_total': out['epochs_final'],
+                   'schedule_changes': out['schedule_changes'],
                    'best': out['best']['epoch'], 'selected_by': 'validation ' + cfg['train']['select_metric']},
         'seed': cfg['seed'],
         'seconds': round(seconds),
         'command': f'/usr/bin/python3 tools/train/train.py --config {os.path.relpath(config_path, ds.REPO)}',
-        'reproduce_exactly': f'add --epochs {out["epochs_final"]} --no-adapt (same torch build, 2 threads)',
+        'reproduce_exactly': ('add --epochs N --no-adapt (same torch build, 2 threads); a run whose schedule was '
+                              'shortened by the time budget (schedule_changes) is reproduced only approximately'),
     }
     metrics_section = {
         'unit': 'per slice (the model scores slices; the app averages them per label), unless "label_level"',

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SCORE_HEADER, parseScoresCsv, scoreToCsvRow } from '../../core/scores/csv';
+import { SCORE_HEADER, parseScoresCsv, scoreToCsvRow } from '../../shared/scores-csv';
 import { labelKey, type LabelScore } from '../../shared/scores';
 import { parse, UsageError } from '../args';
 

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { scanDataset, selectShard, labelPath, type LabelEntry } from '../../core/dataset';
 import { isExecutionProvider, type ExecutionProvider } from '../../core/inference';
 import { defaultModelPath } from '../../core/resources/paths';
-import { SCORE_HEADER, parseScoresCsv, scoreToCsvRow } from '../../core/scores/csv';
+import { SCORE_HEADER, parseScoresCsv, scoreToCsvRow } from '../../shared/scores-csv';
 import { openScorer } from '../../core/scoring/scorer';
 import { scoreDataset } from '../../core/scoring/score-dataset';
 import { labelKey, type LabelScore } from '../../shared/scores';

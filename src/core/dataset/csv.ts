@@ -3,7 +3,7 @@
  * UTF-8 BOM and CRLF. The quoting rules are the project's one CSV parser (core/scores/csv-text); this module adds
  * separator sniffing and rows keyed by column name.
  */
-import { parseCsv } from '../scores/csv-text';
+import { parseCsv } from '../../shared/csv-text';
 
 export type CsvSeparator = ',' | ';' | '\t';
 

@@ -3,7 +3,7 @@
  * Electron main (over IPC) and the web host (over HTTP/WebSocket) are thin adapters around one Engine.
  */
 import { resolve } from 'node:path';
-import { scanDataset, labelPath, type DatasetManifest, type LabelEntry } from '../dataset';
+import { scanDataset, labelPath, type CaseEntry, type DatasetManifest, type LabelEntry } from '../dataset';
 import { asSentinelError, SentinelError } from '../errors';
 import type { ExecutionProvider, WorkerScript } from '../inference';
 import { configureOrganResources } from '../organs';
@@ -11,8 +11,22 @@ import { PriorityJobQueue, type JobPriority } from '../queue/priority-queue';
 import { defaultModelPath } from '../resources/paths';
 import { scoreCaseLabels } from '../scoring/score-case';
 import { openScorer, type Scorer } from '../scoring/scorer';
-import type { EngineEvent, EngineInfo, ProjectSnapshot, ScoreRequest, ScoringProgress } from '../../shared/api';
+import { LabelStore, workspaceDirFor, type StoreFs, type StoreSaveResult } from '../store';
+import type {
+  EngineEvent,
+  EngineInfo,
+  HistoryEntry,
+  LabelRef,
+  LabelVolumes,
+  ProjectSnapshot,
+  SaveMaskRequest,
+  SaveResult,
+  ScoreRequest,
+  ScoringProgress,
+} from '../../shared/api';
 import { toProjectSnapshot } from './project-snapshot';
+import { findLabel, fileRef, loadLabelVolumes } from './label-volumes';
+import { takenFromNames } from './taken-from';
 import { RateMeter } from './rate-meter';
 
 export interface EngineOptions {
@@ -21,6 +35,17 @@ export interface EngineOptions {
   worker?: WorkerScript;
   resourcesDir?: string;
   threads?: number;
+  /** Folder holding the workspaces of read-only datasets; default `<os data dir>/sentinel-workstation/workspaces`. */
+  workspacesDir?: string;
+  /** Treat every dataset as read-only: corrections go to its workspace (openProject can say so per project). */
+  readOnly?: boolean;
+  /** The store's file-system layer (tests inject failures). */
+  storeFs?: StoreFs;
+}
+
+export interface OpenProjectOptions {
+  /** Never write into this dataset: corrections go to its workspace. */
+  readOnly?: boolean;
 }
 
 interface Job {
@@ -39,6 +64,7 @@ interface InFlight {
 
 interface ProjectState {
   manifest: DatasetManifest;
+  store: LabelStore;
   state: 'running' | 'paused';
   done: number;
   failed: number;
@@ -77,14 +103,21 @@ export class Engine {
     };
   }
 
-  async openProject(rootArg: string): Promise<ProjectSnapshot> {
+  async openProject(rootArg: string, opts: OpenProjectOptions = {}): Promise<ProjectSnapshot> {
     const root = resolve(rootArg);
     const manifest = await scanDataset(root, {
       onProgress: (p) => this.emit({ type: 'scan', root, scanned: p.done, total: p.total }),
     });
+    const store = await LabelStore.open({
+      root,
+      workspaceDir: workspaceDirFor(root, this.opts.workspacesDir),
+      readOnly: opts.readOnly ?? this.opts.readOnly,
+      fs: this.opts.storeFs,
+    });
     const previous = this.projects.get(root);
     this.projects.set(root, {
       manifest,
+      store,
       state: previous?.state ?? 'running',
       done: 0,
       failed: 0,
@@ -102,7 +135,7 @@ export class Engine {
       for (const l of c.labels) {
         const path = labelPath(l.source);
         if (wanted && !wanted.has(path)) continue;
-        this.queue.push(`${project.manifest.root}\u0000${c.id}\u0000${path}`, { root: project.manifest.root, caseId: c.id, label: l }, priority);
+        this.queue.push(jobKey(project.manifest.root, c.id, path), { root: project.manifest.root, caseId: c.id, label: l }, priority);
         queued++;
       }
     }
@@ -125,6 +158,60 @@ export class Engine {
     this.emitProgress(root);
     void this.pump();
     return this.progress(root);
+  }
+
+  /** The volumes the editor needs for one label (see label-volumes.ts). */
+  async loadLabel(req: LabelRef): Promise<LabelVolumes> {
+    const project = this.project(req.root);
+    const { entry, label } = findLabel(project.manifest, req.caseId, req.labelPath);
+    return loadLabelVolumes(project.store, entry, label);
+  }
+
+  /** Saves an edited mask (crash-safe, with history) and rescores the label first thing. */
+  async saveMask(req: SaveMaskRequest): Promise<SaveResult> {
+    const project = this.project(req.root);
+    const { entry, label } = findLabel(project.manifest, req.caseId, req.labelPath);
+    const r = await project.store.saveMask(fileRef(label), req.mask, { annotator: req.annotator, baseVersion: req.baseVersion });
+    return this.afterWrite(project, entry, label, r);
+  }
+
+  async listHistory(req: LabelRef): Promise<HistoryEntry[]> {
+    const project = this.project(req.root);
+    const { label } = findLabel(project.manifest, req.caseId, req.labelPath);
+    return project.store.history(fileRef(label));
+  }
+
+  /** Makes an earlier version current again, as a new save (nothing is lost). */
+  async revert(req: LabelRef & { version: string; annotator: string }): Promise<SaveResult> {
+    const project = this.project(req.root);
+    const { entry, label } = findLabel(project.manifest, req.caseId, req.labelPath);
+    const r = await project.store.revert(fileRef(label), req.version, req.annotator);
+    return this.afterWrite(project, entry, label, r);
+  }
+
+  /**
+   * Queues the saved label at top priority, and the labels it took voxels from next, so their scores follow the
+   * edit. rescoreQueued says whether the saved label was queued (it must be mapped to an organ to be scored).
+   */
+  private afterWrite(project: ProjectState, entry: CaseEntry, label: LabelEntry, r: StoreSaveResult): SaveResult {
+    const takenFrom = takenFromNames(entry, label, r.change.takenFrom);
+    const result = { version: r.version, savedTo: r.savedTo, inWorkspace: r.inWorkspace, changed: r.changed };
+    const named = takenFrom.map(({ organ, voxels }) => ({ organ, voxels }));
+    if (!r.changed) return { ...result, takenFrom: named, rescoreQueued: false };
+    const root = project.manifest.root;
+    const queue = (l: LabelEntry, priority: JobPriority): boolean => {
+      if (l.organMatch.status !== 'mapped') return false;
+      // An edit can fill a label the scan or scoring found empty.
+      if (l.status === 'empty') l.status = 'ok';
+      if (l.status !== 'ok') return false;
+      this.queue.push(jobKey(root, entry.id, labelPath(l.source)), { root, caseId: entry.id, label: l }, priority);
+      return true;
+    };
+    const rescoreQueued = queue(label, 'interactive');
+    for (const t of takenFrom) if (t.label) queue(t.label, 'open_case');
+    this.emitProgress(root);
+    void this.pump();
+    return { ...result, takenFrom: named, rescoreQueued };
   }
 
   async close(): Promise<void> {
@@ -210,6 +297,8 @@ export class Engine {
               batcher: scorer.batcher,
               embedding: (id) => scorer.embedding(id),
               signal: flight.abort.signal,
+              // A corrected copy in the workspace is read in place of the dataset's file.
+              resolvePath: (p) => project.store.resolvePath(p),
             },
             (score) => {
               scored.add(score.labelPath);
@@ -266,4 +355,8 @@ export class Engine {
       }
     }
   }
+}
+
+function jobKey(root: string, caseId: string, path: string): string {
+  return `${root}\u0000${caseId}\u0000${path}`;
 }

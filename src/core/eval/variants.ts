@@ -86,10 +86,10 @@ export function makeVariants(src: VariantSource, count: number, seed: number): V
     // Each kind draws from its own generator, so a fallback does not shift the draws of later variants.
     const kindRng = createRng(rng.seed());
     let kind: VariantKind = wanted;
-    let made = degrade(wanted, src, target, kindRng);
+    let made = changed(ref.mask, degrade(wanted, src, target, kindRng));
     if (!made && wanted !== 'dilate') {
       kind = 'dilate';
-      made = degrade('dilate', src, target, kindRng);
+      made = changed(ref.mask, degrade('dilate', src, target, kindRng));
     }
     if (!made) {
       kind = 'unchanged';
@@ -99,6 +99,12 @@ export function makeVariants(src: VariantSource, count: number, seed: number): V
     out.push({ index: v, kind, params: made.params, target: kind === 'swap' || kind === 'unchanged' ? null : round6(target), mask });
   }
   return out;
+}
+
+/** A degradation that left the mask as it was (a cut too small for a tiny organ) counts as not applicable. */
+function changed(ref: BinaryMask, made: Made | null): Made | null {
+  if (!made || 'box' in made.mask) return made;
+  return dice(made.mask.data, ref.data) < 1 ? made : null;
 }
 
 function degrade(kind: DegradationKind, src: VariantSource, target: number, rng: Rng): Made | null {
@@ -114,7 +120,7 @@ function degrade(kind: DegradationKind, src: VariantSource, target: number, rng:
     case 'holes':
       return holes(ref, target, rng);
     case 'drop_slices':
-      return droppedSlices(ref, target, rng);
+      return droppedSlices(src.reference, target, rng);
     case 'leak':
       return src.neighbour ? leaked(src.reference, src.neighbour, target) : null;
     case 'swap':
@@ -142,14 +148,16 @@ function morphological(kind: 'erode' | 'dilate', ref: BinaryMask, target: number
   const step = kind === 'erode' ? erode : dilate;
   const candidates: Candidate[] = [];
   let current = ref;
+  let currentCount = countInside(ref);
   for (let r = 1; r <= MAX_REACH; r++) {
     const next = step(current, 1, connectivity);
     const n = countInside(next);
-    if (n === 0 || n === countInside(current)) break;
+    if (n === 0 || n === currentCount) break;
     const dsc = dice(next.data, ref.data);
     candidates.push({ mask: next, dsc, params: { radius: r, connectivity } });
     if (dsc <= target) break;
     current = next;
+    currentCount = n;
   }
   return nearest(candidates, target);
 }
@@ -240,7 +248,8 @@ function holes(ref: BinaryMask, target: number, rng: Rng): Made | null {
   return { mask, params: { radius, holes: centres.length, achieved_dsc: round6(dice(mask.data, ref.data)) } };
 }
 
-function droppedSlices(ref: BinaryMask, target: number, rng: Rng): Made | null {
+function droppedSlices(reference: BoxedMask, target: number, rng: Rng): Made | null {
+  const ref = reference.mask;
   const [nx, ny, nz] = ref.dims;
   const perSlice = new Array<number>(nz).fill(0);
   for (let p = 0; p < ref.data.length; p++) if (ref.data[p] !== 0) perSlice[Math.floor(p / (nx * ny))]++;
@@ -260,7 +269,9 @@ function droppedSlices(ref: BinaryMask, target: number, rng: Rng): Made | null {
   }
   chosen.sort((a, b) => a - b);
   const mask = dropSlices(ref, chosen, 2);
-  return { mask, params: { slices: chosen, achieved_dsc: round6(dice(mask.data, ref.data)) } };
+  // Reported as slice indices k of the canonical grid, not of the box.
+  const slices = chosen.map((k) => k + reference.box.origin[2]);
+  return { mask, params: { slices, achieved_dsc: round6(dice(mask.data, ref.data)) } };
 }
 
 function leaked(reference: BoxedMask, neighbour: { name: string; mask: BoxedMask }, target: number): Made | null {

@@ -1,9 +1,10 @@
 /**
- * SentinelApi over the web host: requests are POST /api/<method> with the per-run token, events arrive on a
- * WebSocket. The token reaches the page in the URL fragment (never sent to a server, never in logs) and is kept
+ * SentinelApi over the web host: requests are POST /api/<method> with the per-run token, bodies (both ways) are
+ * binary envelopes so voxels travel as raw bytes, events arrive on a WebSocket. The token reaches the page in the URL fragment (never sent to a server, never in logs) and is kept
  * in sessionStorage so a reload keeps working.
  */
 import { API_METHODS, type ApiMethod, type EngineEvent, type SentinelApi } from '../../../shared/api';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_CONTENT_TYPE } from '../../../shared/binary-envelope';
 import type { AppApi } from './connect';
 
 function readToken(): string {
@@ -24,10 +25,16 @@ export function createHttpApi(origin: string): AppApi {
   const call = async (method: ApiMethod, arg: unknown): Promise<unknown> => {
     const res = await fetch(`${origin}/api/${method}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-sentinel-token': token },
-      body: JSON.stringify({ arg: arg ?? null }),
+      headers: { 'content-type': ENVELOPE_CONTENT_TYPE, 'x-sentinel-token': token },
+      body: encodeEnvelope({ arg: arg ?? null }),
     });
-    const body = (await res.json()) as { ok: boolean; value?: unknown; error?: string };
+    // Refusals before the body is read (token, origin, size) come as JSON; everything else as an envelope.
+    const binary = (res.headers.get('content-type') ?? '').startsWith(ENVELOPE_CONTENT_TYPE);
+    const body = (binary ? decodeEnvelope(new Uint8Array(await res.arrayBuffer())) : await res.json()) as {
+      ok: boolean;
+      value?: unknown;
+      error?: string;
+    };
     if (!body.ok) throw new Error(body.error ?? `request failed (${res.status})`);
     return body.value;
   };

@@ -2,7 +2,7 @@
  * The scores CSV of `sentinel score`: the exchange format between the CLI, shards and the app.
  * The first columns are fixed by contract; extra columns (per-slice detail) follow.
  */
-import { LABEL_STATUSES, type LabelScore, type LabelStatus } from '../../shared/scores';
+import { LABEL_STATUSES, type LabelScore, type LabelStatus } from './scores';
 import { formatCsvRow, parseCsv } from './csv-text';
 
 export const SCORE_COLUMNS = [
@@ -58,9 +58,21 @@ function parseList(v: string | undefined): number[] {
   return v.trim().split(/\s+/).map(Number).filter(Number.isFinite);
 }
 
+/** A malformed scores CSV: `row` is the CSV record number (the header is row 1), null for file-level problems. */
+export class ScoresCsvError extends Error {
+  constructor(
+    readonly file: string,
+    readonly row: number | null,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${row === null ? '' : `row ${row}: `}${reason}`);
+    this.name = 'ScoresCsvError';
+  }
+}
+
 /**
- * Parses a scores CSV (one file, a shard or a merge). Throws with the line number on a malformed row,
- * since a silently dropped row would be a label that looks unscored.
+ * Parses a scores CSV (one file, a shard or a merge). Throws a ScoresCsvError on a malformed row, since a
+ * silently dropped row would be a label that looks unscored.
  */
 export function parseScoresCsv(text: string, file = 'scores.csv'): LabelScore[] {
   const rows = parseCsv(text);
@@ -68,7 +80,7 @@ export function parseScoresCsv(text: string, file = 'scores.csv'): LabelScore[] 
   const header = rows[0].map((h) => h.trim());
   const col = (name: string): number => header.indexOf(name);
   for (const required of SCORE_COLUMNS.slice(0, 11)) {
-    if (col(required) < 0) throw new Error(`${file}: missing column "${required}"`);
+    if (col(required) < 0) throw new ScoresCsvError(file, null, `missing column "${required}"`);
   }
   const out: LabelScore[] = [];
   for (let r = 1; r < rows.length; r++) {
@@ -79,7 +91,8 @@ export function parseScoresCsv(text: string, file = 'scores.csv'): LabelScore[] 
       return i < 0 ? undefined : row[i];
     };
     const status = (get('status') ?? '') as LabelStatus;
-    if (!LABEL_STATUSES.includes(status)) throw new Error(`${file}: line ${r + 1}: unknown status "${status}"`);
+    if (!LABEL_STATUSES.includes(status)) throw new ScoresCsvError(file, r + 1, `unknown status "${status}"`);
+    if (!get('case') || !get('label_path')) throw new ScoresCsvError(file, r + 1, 'empty case or label_path');
     const slices = parseList(get('slice_indices'));
     out.push({
       caseId: get('case') ?? '',

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseScoresCsv, SCORE_COLUMNS, SCORE_HEADER, scoreToCsvRow } from '../../../src/core/scores/csv';
-import { parseCsv } from '../../../src/core/scores/csv-text';
-import { LABEL_STATUSES, type LabelScore } from '../../../src/shared/scores';
+import { parseScoresCsv, SCORE_COLUMNS, SCORE_HEADER, scoreToCsvRow } from '../../src/shared/scores-csv';
+import { parseCsv } from '../../src/shared/csv-text';
+import { LABEL_STATUSES, type LabelScore } from '../../src/shared/scores';
 
 /** The contract's first columns (README "The command line"), spelled out here rather than taken from the code. */
 const CONTRACT = 'case,organ,label_path,organ_id,predicted_dsc,slices,worst_slice,worst_slice_dsc,status,message,seconds';
@@ -117,7 +117,7 @@ describe('scores CSV', () => {
     const noMessage = SCORE_HEADER.replace(',message,', ',note,') + '\n';
     expect(() => parseScoresCsv(noMessage, 'shard3.csv')).toThrow(/shard3\.csv: missing column "message"/);
     const badStatus = file([score()]).replace(',ok,', ',fine,');
-    expect(() => parseScoresCsv(badStatus, 'shard3.csv')).toThrow(/shard3\.csv: line 2: unknown status "fine"/);
+    expect(() => parseScoresCsv(badStatus, 'shard3.csv')).toThrow(/shard3\.csv: row 2: unknown status "fine"/);
   });
 
   it('skips blank lines and reads an empty file as no rows', () => {

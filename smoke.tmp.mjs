@@ -1,0 +1,10 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1200, height: 860 } });
+p.on('console', (m) => { if (m.type() !== 'warning') console.log('console', m.type(), m.text()); });
+p.on('pageerror', (e) => console.log('pageerror', e.message));
+await p.goto('http://127.0.0.1:47617/harness.html');
+await p.waitForFunction(() => window.harness && document.querySelectorAll('canvas').length === 4);
+await p.evaluate(() => { const h = window.harness; for (let u = 20; u < 36; u++) h.paintDisc('axial', 26, u, 30, 3); h.editor.refreshSurface(); return h.editor.nextRender(); });
+await p.screenshot({ path: '/tmp/shot2.png' });
+await b.close();

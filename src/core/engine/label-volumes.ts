@@ -1,0 +1,117 @@
+/**
+ * loadLabel: the volumes the editor shows for one label, all in the voxel order closest to RAS (as scored): the
+ * CT (HU as int16), the label as 0/1, and the case's other labels as one context map. The label is decoded from
+ * the very bytes whose content version is returned, so a later save's conflict check refers to what was shown.
+ */
+import { SentinelError } from '../errors';
+import { readNifti, sameGrid, toCanonical } from '../nifti';
+import { mapLimit } from '../dataset/concurrency';
+import { labelPath, type CaseEntry, type DatasetManifest, type LabelEntry } from '../dataset/manifest';
+import { decodeVolume, labelMask, unpackNifti, type LabelFileRef, type LabelInFile, type LabelStore } from '../store';
+import type { Volume, VoxelArray } from '../volume';
+import type { LabelVolumes } from '../../shared/api';
+
+/** Files decoded at once for the context map (zlib inflates on the thread pool). */
+const CONTEXT_CONCURRENCY = 3;
+/** Context values are bytes: 255 other labels at most. */
+const MAX_CONTEXT = 255;
+
+export function findLabel(manifest: DatasetManifest, caseId: string, path: string): { entry: CaseEntry; label: LabelEntry } {
+  const entry = manifest.cases.find((c) => c.id === caseId);
+  const label = entry?.labels.find((l) => labelPath(l.source) === path);
+  if (!entry || !label) throw new SentinelError('not_found', `no label "${path}" in case "${caseId}" of this project`, path);
+  return { entry, label };
+}
+
+export function labelInFile(label: LabelEntry): LabelInFile {
+  return label.source.kind === 'file' ? { kind: 'file' } : { kind: 'multilabel', value: label.source.value };
+}
+
+export function fileRef(label: LabelEntry): LabelFileRef {
+  return { caseId: label.caseId, file: label.source.path, labelPath: labelPath(label.source), label: labelInFile(label) };
+}
+
+/** HU as int16: rounded, clamped, NaN as 0 (a CT stored as int16 is passed through). */
+export function toInt16(data: VoxelArray): Int16Array {
+  if (data instanceof Int16Array) return data;
+  const out = new Int16Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = Math.round(data[i]);
+    out[i] = v < -32768 ? -32768 : v > 32767 ? 32767 : v === v ? v : 0;
+  }
+  return out;
+}
+
+export async function loadLabelVolumes(store: LabelStore, entry: CaseEntry, label: LabelEntry): Promise<LabelVolumes> {
+  if (label.status === 'error' || label.status === 'grid_mismatch') {
+    throw new SentinelError(label.status === 'error' ? 'corrupt' : 'grid_mismatch', label.message ?? `label status ${label.status}`, label.source.path);
+  }
+  const ctPath = store.resolvePath(entry.ct.path);
+  const current = await store.readCurrent(label.source.path);
+  const [ctImage, labelFile] = await Promise.all([readNifti(ctPath), unpackNifti(current.bytes, current.abs)]);
+  const ct = toCanonical(ctImage.volume).volume;
+  const labelVolume = toCanonical(decodeVolume(labelFile)).volume;
+  const grid = sameGrid(ct.grid, labelVolume.grid);
+  if (!grid.same) throw new SentinelError('grid_mismatch', grid.reason ?? 'the label grid differs from the CT', label.source.path);
+
+  const others = entry.labels.filter((l) => l !== label && l.status !== 'error' && l.status !== 'grid_mismatch').slice(0, MAX_CONTEXT);
+  const context = others.length > 0 ? await contextMap(store, ct, label, labelVolume, others) : undefined;
+  const { dims, spacing, affine } = ct.grid;
+  return {
+    caseId: entry.id,
+    labelPath: labelPath(label.source),
+    organ: label.organ,
+    geometry: { dims: [...dims], spacing: [...spacing], affine: [...affine] },
+    ct: toInt16(ct.data),
+    mask: labelMask(labelVolume, labelInFile(label)),
+    ...(context ? { context: context.map, contextNames: context.names } : {}),
+    version: current.version,
+    readOnlyDataset: await store.savesToWorkspace(label.source.path),
+  };
+}
+
+/**
+ * The other labels as one byte map (value i + 1 = others[i]). Where per-organ masks overlap, the label listed first
+ * keeps the voxel whatever order files finish decoding in. Each file is painted as soon as it is decoded and then
+ * dropped, so memory holds a few volumes, not one per label. A file that cannot be read or lies on another grid is
+ * left out: context is a help, not a requirement.
+ */
+async function contextMap(
+  store: LabelStore,
+  ct: Volume,
+  label: LabelEntry,
+  labelVolume: Volume,
+  others: LabelEntry[],
+): Promise<{ map: Uint8Array; names: string[] }> {
+  const map = new Uint8Array(ct.data.length);
+  const byFile = new Map<string, { label: LabelEntry; value: number }[]>();
+  others.forEach((l, index) => {
+    const list = byFile.get(l.source.path) ?? [];
+    list.push({ label: l, value: index + 1 });
+    byFile.set(l.source.path, list);
+  });
+  await mapLimit([...byFile.keys()], CONTEXT_CONCURRENCY, async (file) => {
+    let volume: Volume;
+    if (label.source.kind === 'multilabel' && file === label.source.path) volume = labelVolume; // decoded already
+    else {
+      try {
+        volume = toCanonical((await readNifti(store.resolvePath(file))).volume).volume;
+      } catch {
+        return;
+      }
+      if (!sameGrid(ct.grid, volume.grid).same) return;
+    }
+    for (const { label: l, value } of byFile.get(file) ?? []) paint(map, volume.data, l, value);
+  });
+  return { map, names: others.map((l) => l.organ) };
+}
+
+/** Marks `l`'s voxels with `value` where no label listed before it (a smaller value) has them. */
+function paint(map: Uint8Array, d: VoxelArray, l: LabelEntry, value: number): void {
+  if (l.source.kind === 'multilabel') {
+    const want = l.source.value;
+    for (let i = 0; i < d.length; i++) if (d[i] === want && (map[i] === 0 || map[i] > value)) map[i] = value;
+  } else {
+    for (let i = 0; i < d.length; i++) if (d[i] > 0 && (map[i] === 0 || map[i] > value)) map[i] = value;
+  }
+}

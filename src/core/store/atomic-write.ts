@@ -1,0 +1,41 @@
+/**
+ * Crash-safe replacement of one file: the new bytes go to a temporary file beside the target, are fsynced, and
+ * the temporary file is renamed over the target, then the folder is fsynced. A crash or a failing write at any
+ * point leaves either the old file or the new one, never a mix; a failure removes the temporary file.
+ */
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import { SentinelError } from '../errors';
+import type { StoreFs } from './store-fs';
+
+/** The suffix of temporary files: no dataset scanner takes a `.sentinel-tmp` file for a NIfTI. */
+export const TEMP_SUFFIX = '.sentinel-tmp';
+
+export async function atomicWrite(fs: StoreFs, target: string, bytes: Uint8Array): Promise<void> {
+  const dir = dirname(target);
+  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  try {
+    await fs.mkdirp(dir);
+    await fs.writeNew(temp, bytes);
+    await fs.rename(temp, target);
+  } catch (err) {
+    await fs.unlink(temp).catch(() => undefined);
+    if (err instanceof SentinelError) throw err;
+    throw new SentinelError('io', `could not be written (${reason(err)}); the previous file is unchanged`, target, { cause: err });
+  }
+  await fs.syncDir(dir);
+}
+
+/** Writes a file that must not exist yet (history entries): false when the name is taken. */
+export async function writeExclusive(fs: StoreFs, target: string, bytes: Uint8Array): Promise<boolean> {
+  const dir = dirname(target);
+  await fs.mkdirp(dir);
+  if (await fs.stat(target)) return false;
+  await atomicWrite(fs, target, bytes);
+  return true;
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ? `${e.code}${e.message ? `: ${e.message.replace(/^[A-Z]+: /, '')}` : ''}` : err instanceof Error ? err.message : String(err);
+}

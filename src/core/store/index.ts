@@ -1,0 +1,12 @@
+/** Crash-safe saves of label files with history, revert, and the workspace of read-only datasets. */
+export { LabelStore, type LabelStoreOptions, type LabelFileRef, type CurrentFile, type StoreSaveResult } from './label-store';
+export type { LabelInFile, MaskChange } from './mask-rewrite';
+export { decodeVolume, labelMask, canonicalMaskToFileOrder, applyMask } from './mask-rewrite';
+export { unpackNifti, packNifti, type NiftiBytes } from './nifti-bytes';
+export { nodeStoreFs, type StoreFs } from './store-fs';
+export { atomicWrite, TEMP_SUFFIX } from './atomic-write';
+export { KeyedMutex } from './keyed-mutex';
+export { historyDir, STORE_DIR, type VersionKind } from './history';
+export { contentVersion, isHistoryId } from './version-id';
+export { checkRelativePath, isWithin } from './confine';
+export { defaultWorkspacesDir, workspaceDirFor, osDataDir } from './workspace';
