@@ -4,7 +4,7 @@
  * canvases (EditorView.snapshot), so the crosshair and letters drawn over them do not count; the screenshots saved
  * under test-results are for people to look at.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { writeFile } from 'node:fs/promises';
 
 type View = 'axial' | 'coronal' | 'sagittal' | '3d';
@@ -27,6 +27,7 @@ interface Harness {
   events: { strokes: number; paints: number; shortcuts: string[] };
   paintDisc(axis: View, slice: number, u: number, v: number, radiusMm: number): number[] | null;
   maskCount(k: number): number;
+  remount(): Promise<void>;
   pixelStats(url: string): Promise<Stats>;
   pixelDiff(a: string, b: string): Promise<number>;
 }
@@ -120,6 +121,10 @@ test('editor views render, follow slice, window and crosshair, and show paint', 
     await expect(page.getByTestId('view-sagittal')).toHaveAttribute('data-slice', '30');
     await expect(page.getByTestId('view-coronal')).toHaveAttribute('data-slice', '52');
     await expect(axialSlice).toHaveAttribute('data-slice', String(WORST_SLICE));
+    // The voxel under the pointer: the kidney-side soft tissue, outside the mask.
+    await page.mouse.move(p.x, p.y);
+    await expect(page.getByTestId('probe')).toContainText(`i 30  j 52  k ${WORST_SLICE}`);
+    await expect(page.getByTestId('probe')).toContainText('HU');
   });
 
   await test.step('window presets and right-drag change the CT window', async () => {
@@ -200,6 +205,18 @@ test('editor views render, follow slice, window and crosshair, and show paint', 
     await settle();
     await snap('3d', '3d-after-stroke.png');
     await page.screenshot({ path: info.outputPath('editor-final.png') });
+  });
+
+  await test.step('a new editor replaces the old one: its canvases go, the edits stay in the volumes', async () => {
+    const before = await stats(await snap('axial'));
+    await page.evaluate(() => (globalThis as unknown as HarnessWindow).harness!.remount());
+    await expect(page.locator('canvas')).toHaveCount(4);
+    await expect(axialSlice).toHaveAttribute('data-slice', String(WORST_SLICE));
+    await settle();
+    const again = await stats(await snap('axial', 'axial-remounted.png'));
+    // Opened in fill mode again, with the stroke: more mask pixels than the outline had.
+    expect(again.maskPixels).toBeGreaterThan(before.maskPixels);
+    expect(again.colours).toBeGreaterThan(20);
   });
 
   expect(problems).toEqual([]);

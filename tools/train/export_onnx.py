@@ -184,9 +184,11 @@ def write_parity(model: torch.nn.Module, size: int, out_onnx: str, n: int, seed:
 
 
 def write_card(args: argparse.Namespace, model: torch.nn.Module, out_onnx: str) -> dict:
-    def read_json(path: str | None, default):
+    def read_json(path: str | dict | None, default):
         if not path:
             return default
+        if isinstance(path, dict):  # already parsed, from another script (export_official.py)
+            return path
         with open(path) as f:
             return json.load(f)
 

@@ -11,6 +11,7 @@ import { isExecutionProvider, type ExecutionProvider } from '../../core/inferenc
 import { defaultModelPath } from '../../core/resources/paths';
 import { SCORE_HEADER, parseScoresCsv, scoreToCsvRow } from '../../shared/scores-csv';
 import { openScorer } from '../../core/scoring/scorer';
+import { LabelStore } from '../../core/store';
 import { scoreDataset } from '../../core/scoring/score-dataset';
 import { labelKey, type LabelScore } from '../../shared/scores';
 import { parse, parseShard, positiveInt, UsageError } from '../args';
@@ -58,6 +59,8 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     );
   }
 
+  // Corrections the app saved to a workspace (read-only datasets) are read in place of the originals.
+  const store = await LabelStore.open({ root });
   const manifest = await scanDataset(root, { organs: values.organs?.split(',').map((s) => s.trim()).filter(Boolean) });
   for (const issue of manifest.issues) process.stderr.write(`${issue.severity}: ${issue.path || root}: ${issue.message}\n`);
   let labels: LabelEntry[] = manifest.cases.flatMap((c) => c.labels);
@@ -95,7 +98,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
       count++;
       writing = writing.then(() => appendFile(out, scoreToCsvRow(s) + '\n'));
       bar?.update(count);
-    }, { labels });
+    }, { labels, resolvePath: (rel) => store.resolvePath(rel) });
     await writing;
   } finally {
     bar?.finish();

@@ -4,7 +4,7 @@
  * organs) and mounts EditorView on it, wired to the real brush and undo of ../tools. It touches no API and no
  * file, so shipping it with the renderer exposes nothing. `window.harness` is what the spec drives.
  */
-import { createApp, defineComponent, h, ref, shallowRef } from 'vue';
+import { createApp, defineComponent, h, nextTick, ref, shallowRef } from 'vue';
 import type { LabelVolumes } from '../../shared/api';
 import { BrushStroke, EditHistory, EditRecorder, sliceFrame, stampDisc, type ShortcutAction, type VoxelExtent } from './tools';
 import EditorView from './views/EditorView.vue';
@@ -13,11 +13,16 @@ import type { PaintSample, PointerMode, SliceAxis, SlicePoint } from './viewer/t
 
 type EditorApi = InstanceType<typeof EditorView>;
 
-const DIMS: [number, number, number] = [96, 80, 48];
-const SPACING: [number, number, number] = [0.9, 0.9, 2.5];
-/** The organ's centre (voxels) and radius (mm); the mask is the same sphere moved 4 voxels along i. */
-const ORGAN = { center: [56, 38, 24] as const, radiusMm: 16 };
-const WORST_SLICE = 26;
+/**
+ * The grid: small by default (the spec's numbers rely on it); `?scale=s` multiplies the in-plane size and divides
+ * the spacing by s, e.g. `harness.html?scale=5.33` for a CT-sized 512×426 in-plane grid to try by hand.
+ */
+const SCALE = Math.max(1, Number(new URLSearchParams(location.search).get('scale')) || 1);
+const DIMS: [number, number, number] = [Math.round(96 * SCALE), Math.round(80 * SCALE), Math.round(48 * Math.sqrt(SCALE))];
+const SPACING: [number, number, number] = [0.9 / SCALE, 0.9 / SCALE, 2.5 / Math.sqrt(SCALE)];
+/** The organ's centre (voxels) and radius (mm); the mask is the same sphere moved 3.6 mm along i. */
+const ORGAN = { center: [56 * SCALE, 38 * SCALE, 24 * Math.sqrt(SCALE)] as const, radiusMm: 16 };
+const WORST_SLICE = Math.round(26 * Math.sqrt(SCALE));
 
 function syntheticVolumes(): LabelVolumes {
   const [nx, ny, nz] = DIMS;
@@ -38,18 +43,18 @@ function syntheticVolumes(): LabelVolumes {
         // Soft tissue with gradients along i and k, so every window and every slice looks different. The spine is
         // posterior (small j), the organ on the patient's right (large i), the kidney on the left.
         let hu = body ? -100 + Math.round((i / nx) * 160) + Math.round((k / nz) * 200) : -1000;
-        const spine = body && (i - nx / 2) ** 2 + ((j - ny * 0.22) * 1.2) ** 2 <= 36;
+        const spine = body && (i - nx / 2) ** 2 + ((j - ny * 0.22) * 1.2) ** 2 <= 36 * SCALE * SCALE;
         if (spine) {
           hu = 700;
           context[idx] = 1;
         }
         if (inSphere(i, j, k, ORGAN.center, ORGAN.radiusMm)) hu = 110;
-        if (inSphere(i, j, k, [26, 42, 20], 9)) {
+        if (inSphere(i, j, k, [26 * SCALE, 42 * SCALE, 20 * Math.sqrt(SCALE)], 9)) {
           hu = 30;
           context[idx] = 2;
         }
         ct[idx] = hu;
-        mask[idx] = inSphere(i - 4, j, k, ORGAN.center, ORGAN.radiusMm) ? 1 : 0;
+        mask[idx] = inSphere(i - 4 * SCALE, j, k, ORGAN.center, ORGAN.radiusMm) ? 1 : 0;
       }
     }
   }
@@ -124,6 +129,8 @@ const history = new EditHistory();
 const pointerMode = ref<PointerMode>('navigate');
 const brushRadiusMm = ref(4);
 const editor = shallowRef<EditorApi | null>(null);
+/** Bumped to unmount the editor and mount a new one (its vtk.js objects and WebGL contexts must go with it). */
+const generation = ref(0);
 const events = { strokes: 0, paints: 0, shortcuts: [] as ShortcutAction[] };
 
 let stroke: BrushStroke | null = null;
@@ -152,6 +159,7 @@ const Harness = defineComponent({
           h('span', { 'data-testid': 'mode' }, `mode: ${pointerMode.value} · brush ${brushRadiusMm.value} mm`),
         ]),
         h(EditorView, {
+          key: generation.value,
           ref: (el: unknown) => (editor.value = el as EditorApi | null),
           volumes,
           initialSlice: WORST_SLICE,
@@ -191,6 +199,11 @@ const harness = {
   },
   setPointerMode(mode: PointerMode): void {
     pointerMode.value = mode;
+  },
+  /** Replaces the editor by a new instance on the same volumes. */
+  async remount(): Promise<void> {
+    generation.value++;
+    await nextTick();
   },
   /** Paints a disc with the tools and refreshes just its region, as a tool wired to the editor would. */
   paintDisc(axis: SliceAxis, slice: number, u: number, v: number, radiusMm: number, value = 1): VoxelExtent | null {

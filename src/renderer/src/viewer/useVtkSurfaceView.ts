@@ -84,6 +84,8 @@ export function useVtkSurfaceView(container: Ref<HTMLElement | null>, inputs: Su
     c.setPosition(f[0] + 0.35, f[1] + 1, f[2] + 0.5);
     c.setViewUp(0, 0, 1);
     win.renderer.resetCamera();
+    // resetCamera fits the bounding sphere, which leaves the slab-shaped scene small in the view.
+    c.zoom(1.4);
     win.requestRender();
   }
 

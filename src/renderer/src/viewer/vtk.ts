@@ -1,9 +1,7 @@
-/* eslint-disable no-restricted-imports -- the architecture rule's "**\/core/**" pattern also matches vtk.js's own
-   Common/Core and Rendering/Core folders, which are not this project's engine. Every vtk.js import of the editor goes
-   through this one file, so the rule stays on everywhere else. */
 /**
  * The vtk.js classes the editor uses, in one place, with the WebGL implementations registered. Only the OpenGL
- * profiles: the WebGPU ones would double the bundle for a backend the app does not use.
+ * profiles: the WebGPU ones would double the bundle for a backend the app does not use. Importing vtk.js only from
+ * here keeps the registration from being forgotten by a new view.
  */
 import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Geometry';
 import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Volume';
