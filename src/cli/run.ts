@@ -5,7 +5,8 @@
  */
 import { SentinelError } from '../core/errors';
 import { UsageError } from './args';
-import { FatalError, scoreCommand, SCORE_USAGE } from './commands/score';
+import { scoreCommand, SCORE_USAGE } from './commands/score';
+import { FatalError } from './model-flags';
 import { mergeCommand, MERGE_USAGE } from './commands/merge';
 import { evalCommand, EVAL_USAGE } from './commands/eval';
 

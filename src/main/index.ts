@@ -4,9 +4,10 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { join } from 'node:path';
-import { API_METHODS, type ApiMethod, type EngineEvent } from '../shared/api';
+import { API_METHODS, type EngineEvent } from '../shared/api';
 import { validateApiRequest } from '../shared/api-schema';
 import { Engine } from '../core/engine/engine';
+import { dispatchApiCall } from '../core/engine/dispatch';
 import { isExecutionProvider } from '../core/inference/providers';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import inferenceWorkerPath from '../core/inference/worker?modulePath';
@@ -59,7 +60,7 @@ function wireIpc(eng: Engine): void {
     ipcMain.handle(`sentinel:${method}`, async (event, arg: unknown) => {
       if (!event.senderFrame || !isAppFrame(event.senderFrame.url)) throw new Error('IPC from an unexpected frame');
       const request = validateApiRequest(method, arg);
-      return callEngine(eng, method, request);
+      return dispatchApiCall(eng, method, request);
     });
   }
   ipcMain.handle('sentinel:pickDatasetFolder', async () => {
@@ -73,27 +74,6 @@ function wireIpc(eng: Engine): void {
 
 function isAppFrame(url: string): boolean {
   return url.startsWith('file://') || (!!process.env.ELECTRON_RENDERER_URL && url.startsWith(process.env.ELECTRON_RENDERER_URL));
-}
-
-async function callEngine(eng: Engine, method: ApiMethod, request: unknown): Promise<unknown> {
-  switch (method) {
-    case 'engineInfo':
-      return eng.engineInfo();
-    case 'openProject':
-      return eng.openProject(request as string);
-    case 'score':
-      return eng.score(request as Parameters<Engine['score']>[0]);
-    case 'controlScoring':
-      return eng.controlScoring(request as Parameters<Engine['controlScoring']>[0]);
-    case 'loadLabel':
-      return eng.loadLabel(request as Parameters<Engine['loadLabel']>[0]);
-    case 'saveMask':
-      return eng.saveMask(request as Parameters<Engine['saveMask']>[0]);
-    case 'listHistory':
-      return eng.listHistory(request as Parameters<Engine['listHistory']>[0]);
-    case 'revert':
-      return eng.revert(request as Parameters<Engine['revert']>[0]);
-  }
 }
 
 app.enableSandbox();

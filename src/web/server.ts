@@ -13,6 +13,7 @@ import { validateApiRequest } from '../shared/api-schema';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_CONTENT_TYPE } from '../shared/binary-envelope';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import type { Engine } from '../core/engine/engine';
+import { dispatchApiCall } from '../core/engine/dispatch';
 
 /** A fixed default port: IndexedDB belongs to the page's origin, so a project must come back on the same one. */
 export const DEFAULT_PORT = 47615;
@@ -94,7 +95,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       }
       try {
         const request = validateApiRequest(method, arg);
-        const value = await call(method, request);
+        const value = await dispatchApiCall(opts.engine, method, request, { openRoot: confine });
         return reply(res, 200, { ok: true, value });
       } catch (err) {
         return reply(res, 200, { ok: false, error: err instanceof Error ? err.message : String(err) });
@@ -102,29 +103,6 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: 'GET only' });
     return serveStatic(url.pathname, res);
-  }
-
-  async function call(method: ApiMethod, request: unknown): Promise<unknown> {
-    const engine = opts.engine;
-    switch (method) {
-      case 'engineInfo':
-        return engine.engineInfo();
-      case 'openProject':
-        return engine.openProject(await confine(request as string));
-      case 'score':
-        return engine.score(request as Parameters<Engine['score']>[0]);
-      case 'controlScoring':
-        return engine.controlScoring(request as Parameters<Engine['controlScoring']>[0]);
-      // The root of these must be an open project, which openProject confined to the allowed folders.
-      case 'loadLabel':
-        return engine.loadLabel(request as Parameters<Engine['loadLabel']>[0]);
-      case 'saveMask':
-        return engine.saveMask(request as Parameters<Engine['saveMask']>[0]);
-      case 'listHistory':
-        return engine.listHistory(request as Parameters<Engine['listHistory']>[0]);
-      case 'revert':
-        return engine.revert(request as Parameters<Engine['revert']>[0]);
-    }
   }
 
   /** The real path of a folder to open, if it lies under an allowed root (symlinks resolved first). */

@@ -7,12 +7,10 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildReport, formatSummary, runEval, type EvalReport } from '../../core/eval';
-import { isExecutionProvider, type ExecutionProvider } from '../../core/inference';
-import { defaultModelPath } from '../../core/resources/paths';
 import { openScorer } from '../../core/scoring/scorer';
 import { parse, positiveInt, UsageError } from '../args';
 import { ProgressBar } from '../progress';
-import { FatalError } from './score';
+import { announceModel, MODEL_FLAGS, modelChoice } from '../model-flags';
 
 export const EVAL_USAGE = `usage: sentinel eval <dataset> [--variants 10] [--seed 1] [--out eval-report.json] [--model m.onnx]
                      [--against <labels-dataset>] [--organs a,b] [--ep cpu|cuda|..] [--threads N] [--batch N] [--quiet]`;
@@ -24,13 +22,9 @@ export async function evalCommand(argv: string[]): Promise<number> {
       variants: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string', short: 'o' },
-      model: { type: 'string' },
+      ...MODEL_FLAGS,
       against: { type: 'string' },
       organs: { type: 'string' },
-      ep: { type: 'string' },
-      threads: { type: 'string' },
-      batch: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
     },
     EVAL_USAGE,
   );
@@ -39,28 +33,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const seed = parseSeed(values.seed);
   const out = resolve(values.out ?? 'eval-report.json');
   const organs = values.organs?.split(',').map((s) => s.trim()).filter(Boolean);
-  const eps = parseEps(values.ep);
-  const modelPath = values.model ? resolve(values.model) : defaultModelPath();
-  if (!modelPath) {
-    throw new FatalError(
-      'no default model is bundled yet (resources/models/default.onnx is missing).\n' +
-        'Pass one with --model path/to/model.onnx (its model card, model.card.json, must sit beside it).\n' +
-        'For a pipeline check only: --model test/fixtures/models/tiny-random.onnx (random weights, not a quality model).',
-    );
-  }
-  const quiet = values.quiet === true;
+  const { modelPath, executionProviders, threads, batchSize, quiet } = modelChoice(values);
 
-  const scorer = await openScorer({
-    modelPath,
-    executionProviders: eps,
-    threads: values.threads ? positiveInt(values.threads, 'threads', 1) : undefined,
-    batchSize: values.batch ? positiveInt(values.batch, 'batch', 32) : undefined,
-  });
+  const scorer = await openScorer({ modelPath, executionProviders, threads, batchSize });
   const card = scorer.info.card;
-  if (!quiet) {
-    const purpose = card.purpose === 'test-only' ? ' (TEST MODEL: random weights, scores mean nothing)' : '';
-    process.stderr.write(`model ${scorer.settings.modelTag}${purpose}; ${scorer.info.providerNote}\n`);
-  }
+  announceModel(scorer, quiet);
   // Made on the first progress call, when the number of labels is known.
   let bar: ProgressBar | null = null;
   const started = Date.now();
@@ -99,13 +76,4 @@ function parseSeed(v: string | undefined): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`--seed must be a whole number in 0..4294967295, got "${v}"`);
   return n;
-}
-
-function parseEps(v: string | undefined): ExecutionProvider[] {
-  if (!v) return ['cpu'];
-  const list = v.split(',').map((s) => s.trim().toLowerCase());
-  for (const ep of list) {
-    if (!isExecutionProvider(ep)) throw new UsageError(`--ep: unknown execution provider "${ep}" (cpu, cuda, dml, coreml)`);
-  }
-  return list as ExecutionProvider[];
 }

@@ -7,35 +7,28 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { scanDataset, selectShard, labelPath, type LabelEntry } from '../../core/dataset';
-import { isExecutionProvider, type ExecutionProvider } from '../../core/inference';
-import { defaultModelPath } from '../../core/resources/paths';
 import { SCORE_HEADER, parseScoresCsv, scoreToCsvRow } from '../../shared/scores-csv';
 import { openScorer } from '../../core/scoring/scorer';
 import { LabelStore } from '../../core/store';
 import { scoreDataset } from '../../core/scoring/score-dataset';
 import { labelKey, type LabelScore } from '../../shared/scores';
 import { parse, parseShard, positiveInt, UsageError } from '../args';
+import { announceModel, MODEL_FLAGS, modelChoice } from '../model-flags';
 import { ProgressBar } from '../progress';
 
 export const SCORE_USAGE = `usage: sentinel score <dataset> --out scores.csv [--model m.onnx] [--ep cpu|cuda|dml|coreml[,..]]
                       [--slices 10] [--organs a,b] [--shard i/n] [--resume] [--threads N] [--batch N]`;
 
-export class FatalError extends Error {}
-
 export async function scoreCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
     {
+      ...MODEL_FLAGS,
       out: { type: 'string', short: 'o' },
-      model: { type: 'string' },
-      ep: { type: 'string' },
       slices: { type: 'string' },
       organs: { type: 'string' },
       shard: { type: 'string' },
       resume: { type: 'boolean' },
-      threads: { type: 'string' },
-      batch: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
     },
     SCORE_USAGE,
   );
@@ -44,20 +37,9 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const root = resolve(positionals[0]);
   const out = resolve(values.out);
   // Every flag is checked before anything is read or written: a usage error must leave an earlier output alone.
-  const eps = parseEps(values.ep);
   const shard = parseShard(values.shard);
-  const threads = values.threads ? positiveInt(values.threads, 'threads', 1) : undefined;
-  const batchSize = values.batch ? positiveInt(values.batch, 'batch', 32) : undefined;
   const maxSlices = values.slices ? positiveInt(values.slices, 'slices', 10) : undefined;
-
-  const modelPath = values.model ? resolve(values.model) : defaultModelPath();
-  if (!modelPath) {
-    throw new FatalError(
-      'no default model is bundled yet (resources/models/default.onnx is missing).\n' +
-        'Pass one with --model path/to/model.onnx (its model card, model.card.json, must sit beside it).\n' +
-        'For a pipeline check only: --model test/fixtures/models/tiny-random.onnx (random weights, not a quality model).',
-    );
-  }
+  const { modelPath, executionProviders, threads, batchSize, quiet } = modelChoice(values);
 
   // Corrections the app saved to a workspace (read-only datasets) are read in place of the originals.
   const store = await LabelStore.open({ root });
@@ -67,7 +49,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   if (shard) labels = selectShard(labels, shard.index, shard.count);
 
   // The model opens before the output is started, so an unusable model leaves an earlier output as it was.
-  const scorer = await openScorer({ modelPath, executionProviders: eps, threads, batchSize, maxSlices });
+  const scorer = await openScorer({ modelPath, executionProviders, threads, batchSize, maxSlices });
   const done = new Set<string>();
   try {
     if (values.resume && existsSync(out)) {
@@ -80,11 +62,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     await scorer.close();
     throw err;
   }
-  const quiet = values.quiet === true;
-  if (!quiet) {
-    const purpose = scorer.info.card.purpose === 'test-only' ? ' (TEST MODEL: random weights, scores mean nothing)' : '';
-    process.stderr.write(`model ${scorer.settings.modelTag}${purpose}; ${scorer.info.providerNote}\n`);
-  }
+  announceModel(scorer, quiet);
 
   const bar = quiet ? null : new ProgressBar(labels.length, 'scoring');
   let count = 0;
@@ -110,13 +88,4 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     process.stderr.write(`${count} labels in ${secs.toFixed(1)} s (${summary || 'nothing to do'})${done.size ? `; ${done.size} already in ${out}` : ''} -> ${out}\n`);
   }
   return 0;
-}
-
-function parseEps(v: string | undefined): ExecutionProvider[] {
-  if (!v) return ['cpu'];
-  const list = v.split(',').map((s) => s.trim().toLowerCase());
-  for (const ep of list) {
-    if (!isExecutionProvider(ep)) throw new UsageError(`--ep: unknown execution provider "${ep}" (cpu, cuda, dml, coreml)`);
-  }
-  return list as ExecutionProvider[];
 }
