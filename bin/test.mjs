@@ -2,14 +2,18 @@
 // `npm test`: every check CI runs, in order, stopping at the first failure.
 // Browser tests need Chromium: found at /usr/bin/chromium (or $CHROMIUM_PATH); when missing and running as root on
 // Debian, it is installed with apt; otherwise the run fails and says exactly what to install. Never a silent skip.
+// The Python model tools need Debian's optional torch: without it their step is skipped and says so, with the fix.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+
+const PYTHON = '/usr/bin/python3';
 
 const steps = [
   ['lint', 'npx', ['eslint', '.']],
   ['typecheck (engine, CLI, main)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
   ['typecheck (renderer)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.web.json']],
   ['unit and integration tests', 'npx', ['vitest', 'run']],
+  ['python tools (model converter)', PYTHON, ['tools/train/test_export_official.py'], pythonToolsMissing],
   ['build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']],
   ['end-to-end tests (Playwright)', 'npx', ['playwright', 'test'], ensureChromium],
   ['CLI on the bundled sample', 'node', ['bin/sentinel.mjs', 'score', 'resources/sample', '--out', '.tmp/sample-scores.csv']],
@@ -30,6 +34,17 @@ function ensureChromium() {
   process.exit(1);
 }
 
+/** Why the Python tools cannot be tested here, or undefined when they can. */
+function pythonToolsMissing() {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch, torchvision, onnx'], { encoding: 'utf8' });
+  if (probe.status === 0) return undefined;
+  const why = probe.error ? `${PYTHON} not found` : (probe.stderr.trim().split('\n').pop() || 'import failed');
+  return (
+    `needs torch, torchvision and onnx for ${PYTHON} (${why}). They are optional Debian packages: ` +
+    'sudo apt-get install -y python3-torch python3-torchvision python3-onnx python3-numpy'
+  );
+}
+
 function run(cmd, args, env = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   return r.status ?? 1;
@@ -39,7 +54,12 @@ const only = process.argv.slice(2);
 for (const [name, cmd, args, before] of steps) {
   if (only.length && !only.some((o) => name.startsWith(o))) continue;
   console.log(`\n=== ${name}`);
-  if (before) before();
+  // A step's `before` may return a reason to skip it; the skip is printed, never silent.
+  const skip = before ? before() : undefined;
+  if (skip) {
+    console.log(`=== ${name}: SKIPPED: ${skip}`);
+    continue;
+  }
   const t = Date.now();
   const status = run(cmd, args);
   if (status !== 0) {
