@@ -16,7 +16,9 @@ const steps = [
   ['python tools (model converter)', PYTHON, ['tools/train/test_export_official.py'], pythonToolsMissing],
   ['build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']],
   ['end-to-end tests (Playwright)', 'npx', ['playwright', 'test'], ensureChromium],
-  ['CLI on the bundled sample', 'node', ['bin/sentinel.mjs', 'score', 'resources/sample', '--out', '.tmp/sample-scores.csv']],
+  // The bundled default model when there is one, else the random-weight test model (a pipeline check only).
+  ['CLI on the bundled sample', 'node', ['bin/sentinel.mjs', 'score', 'resources/sample', '--out', '.tmp/sample-scores.csv',
+    ...(existsSync('resources/models/default.onnx') ? [] : ['--model', 'test/fixtures/models/tiny-random.onnx'])]],
 ];
 
 function ensureChromium() {

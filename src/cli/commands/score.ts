@@ -4,8 +4,8 @@
  * Rows are appended as they are scored, so an interrupted run keeps its work and `--resume` continues it.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { scanDataset, selectShard, labelPath, type LabelEntry } from '../../core/dataset';
 import { SCORE_HEADER, parseScoresCsv, scoreToCsvRow } from '../../shared/scores-csv';
 import { openScorer } from '../../core/scoring/scorer';
@@ -56,6 +56,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
       for (const s of parseScoresCsv(await readFile(out, 'utf8'), out)) done.add(labelKey(s));
       labels = labels.filter((l) => !done.has(labelKey({ caseId: l.caseId, labelPath: labelPath(l.source) })));
     } else {
+      await mkdir(dirname(out), { recursive: true });
       await writeFile(out, SCORE_HEADER + '\n');
     }
   } catch (err) {
