@@ -11,6 +11,7 @@ import { dispatchApiCall } from '../core/engine/dispatch';
 import { isExecutionProvider } from '../core/inference/providers';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import inferenceWorkerPath from '../core/inference/worker?modulePath';
+import prepWorkerPath from '../core/scoring/prep-worker?modulePath';
 
 let engine: Engine | null = null;
 
@@ -97,6 +98,7 @@ void app.whenReady().then(async () => {
     executionProviders: eps.length ? eps : ['cpu'],
     // electron-vite resolves `?modulePath` to the bundled worker's absolute path.
     worker: { path: inferenceWorkerPath, execArgv: [] },
+    prepWorker: { path: prepWorkerPath, execArgv: [] },
     resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources'),
   });
   wireIpc(engine);

@@ -30,6 +30,8 @@ import { takenFromNames } from './taken-from';
 import { RateMeter } from './rate-meter';
 
 export interface EngineOptions {
+  /** The mask-preparation worker's code (Electron passes its bundled file); false prepares on the main thread. */
+  prepWorker?: WorkerScript | false;
   modelPath?: string;
   executionProviders?: ExecutionProvider[];
   worker?: WorkerScript;
@@ -249,6 +251,7 @@ export class Engine {
         modelPath,
         executionProviders: this.opts.executionProviders ?? ['cpu'],
         worker: this.opts.worker,
+        prepWorker: this.opts.prepWorker,
         resourcesDir: this.opts.resourcesDir,
         threads: this.opts.threads,
       });
@@ -295,6 +298,7 @@ export class Engine {
               root: first.root,
               settings: scorer.settings,
               batcher: scorer.batcher,
+              prepPool: scorer.prepPool ?? undefined,
               embedding: (id) => scorer.embedding(id),
               signal: flight.abort.signal,
               // A corrected copy in the workspace is read in place of the dataset's file.

@@ -13,6 +13,8 @@ import { labelPath } from '../dataset/manifest';
 import { summariseSlices, type LabelScore } from '../../shared/scores';
 import type { BatchResult, SliceBatcher } from './batcher';
 import { mapWithConcurrency } from './concurrency';
+import type { PrepPool } from './prep-pool';
+import { shareCt, type SharedCt } from './prep-protocol';
 
 export interface ScoringSettings {
   /** Model input size S. */
@@ -37,6 +39,8 @@ export interface CaseScoringContext {
   /** Reads the volume of a label that has been corrected in a workspace instead of the dataset (optional). */
   resolvePath?: (relativePath: string) => string;
   signal?: AbortSignal;
+  /** Workers that decode and preprocess mask files off this thread (optional: without it, all runs here). */
+  prepPool?: PrepPool;
 }
 
 /** Scores `labels` (all of one case) and calls `onScore` for each as soon as it is known. */
@@ -84,41 +88,69 @@ export async function scoreCaseLabels(
   const ctShare = (performance.now() - t0) / 1000 / scorable.length;
   const multilabel = new Map<string, Promise<Volume>>();
 
-  await mapWithConcurrency(scorable, ctx.settings.decodeConcurrency, async (l) => {
+  // With a worker pool, file masks are decoded and preprocessed off this thread against a shared copy of the CT.
+  const pool = ctx.prepPool;
+  let shared: SharedCt | null = null;
+  const concurrency = pool ? Math.max(ctx.settings.decodeConcurrency, pool.size * 2) : ctx.settings.decodeConcurrency;
+
+  await mapWithConcurrency(scorable, concurrency, async (l) => {
     if (ctx.signal?.aborted) return;
     const started = performance.now();
     const path = l.source.path;
-    let mask: Volume;
-    try {
-      if (l.source.kind === 'file') {
-        mask = toCanonical((await readNifti(abs(path))).volume).volume;
-      } else {
-        let map = multilabel.get(path);
-        if (!map) {
-          map = readNifti(abs(path)).then((img) => toCanonical(img.volume).volume);
-          multilabel.set(path, map);
-        }
-        mask = await map;
+    let prep: { slices: number[]; tensors: Float32Array };
+    if (pool && l.source.kind === 'file') {
+      shared ??= shareCt(ct.data, ct.grid);
+      const r = await pool.prepare({
+        path: abs(path),
+        displayPath: path,
+        ct: shared,
+        settings: {
+          size: ctx.settings.size,
+          maxSlices: ctx.settings.maxSlices,
+          window: ctx.settings.ctWindow,
+          margin: ctx.settings.cropMargin,
+          ctNormalise: ctx.settings.ctNormalise,
+          maskNormalise: ctx.settings.maskNormalise,
+        },
+      });
+      if (r.status !== 'ok') {
+        fail(l, r.status, r.message, ctShare + (performance.now() - started) / 1000);
+        return;
       }
-    } catch (err) {
-      fail(l, 'error', asSentinelError(err, path).message, ctShare + (performance.now() - started) / 1000);
-      return;
+      prep = r;
+    } else {
+      let mask: Volume;
+      try {
+        if (l.source.kind === 'file') {
+          mask = toCanonical((await readNifti(abs(path))).volume).volume;
+        } else {
+          let map = multilabel.get(path);
+          if (!map) {
+            map = readNifti(abs(path)).then((img) => toCanonical(img.volume).volume);
+            multilabel.set(path, map);
+          }
+          mask = await map;
+        }
+      } catch (err) {
+        fail(l, 'error', asSentinelError(err, path).message, ctShare + (performance.now() - started) / 1000);
+        return;
+      }
+      const grid = sameGrid(ct.grid, mask.grid);
+      if (!grid.same) {
+        fail(l, 'grid_mismatch', `${path}: ${grid.reason ?? 'grid differs from the CT'}`, ctShare);
+        return;
+      }
+      prep = preprocessLabel(ct, mask, {
+        size: ctx.settings.size,
+        maxSlices: ctx.settings.maxSlices,
+        window: ctx.settings.ctWindow,
+        margin: ctx.settings.cropMargin,
+        ctNormalise: ctx.settings.ctNormalise,
+        maskNormalise: ctx.settings.maskNormalise,
+        // A label inside a label map is scored on its value, without a binary copy of the map.
+        label: l.source.kind === 'multilabel' ? l.source.value : undefined,
+      });
     }
-    const grid = sameGrid(ct.grid, mask.grid);
-    if (!grid.same) {
-      fail(l, 'grid_mismatch', `${path}: ${grid.reason ?? 'grid differs from the CT'}`, ctShare);
-      return;
-    }
-    const prep = preprocessLabel(ct, mask, {
-      size: ctx.settings.size,
-      maxSlices: ctx.settings.maxSlices,
-      window: ctx.settings.ctWindow,
-      margin: ctx.settings.cropMargin,
-      ctNormalise: ctx.settings.ctNormalise,
-      maskNormalise: ctx.settings.maskNormalise,
-      // A label inside a label map is scored on its value, without a binary copy of the map.
-      label: l.source.kind === 'multilabel' ? l.source.value : undefined,
-    });
     const n = prep.slices.length;
     if (n === 0) {
       fail(l, 'empty', 'the mask has no voxel', ctShare + (performance.now() - started) / 1000);

@@ -45,6 +45,7 @@ export async function scoreDataset(
           root: manifest.root,
           settings: scorer.settings,
           batcher: scorer.batcher,
+              prepPool: scorer.prepPool ?? undefined,
           embedding: (id) => scorer.embedding(id),
           resolvePath: opts.resolvePath,
           signal: opts.signal,

@@ -5,6 +5,7 @@
 import { InferenceClient, type ExecutionProvider, type SessionInfo, type WorkerScript } from '../inference';
 import { loadOrganEmbeddings, type OrganEmbeddings } from '../organs';
 import { SliceBatcher } from './batcher';
+import { defaultPrepWorkerScript, PrepPool } from './prep-pool';
 import type { ScoringSettings } from './score-case';
 
 export interface ScorerOptions {
@@ -19,12 +20,16 @@ export interface ScorerOptions {
   decodeConcurrency?: number;
   /** Cap on slices per label (default: the model card's). */
   maxSlices?: number;
+  /** The mask-preparation worker's code (an Electron build passes its bundled file); false: prepare on this thread. */
+  prepWorker?: WorkerScript | false;
 }
 
 export interface Scorer {
   readonly info: SessionInfo;
   readonly settings: ScoringSettings;
   readonly batcher: SliceBatcher;
+  /** Decodes and preprocesses mask files off the caller's thread; null when disabled. */
+  readonly prepPool: PrepPool | null;
   embedding(dapId: number): Float32Array;
   close(): Promise<void>;
 }
@@ -58,11 +63,16 @@ export async function openScorer(opts: ScorerOptions): Promise<Scorer> {
     ep: info.provider,
   };
   const batcher = new SliceBatcher((images, embeddings, n) => client.infer(images, embeddings, n), card.input.size, 512, info.batchSize);
+  const prepPool = opts.prepWorker === false ? null : new PrepPool(opts.prepWorker ?? defaultPrepWorkerScript());
   return {
     info,
     settings,
     batcher,
+    prepPool,
     embedding: (id) => organs.embedding(id),
-    close: () => client.close(),
+    close: async () => {
+      await prepPool?.close();
+      await client.close();
+    },
   };
 }
