@@ -3,8 +3,7 @@
  * with the random-weight test model (so only the report's structure, counts and true DSCs are checked, never the
  * model's quality), and `--against` on the sample's two label sets of the same CT.
  */
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run';
@@ -228,8 +227,19 @@ describe('sentinel eval usage', () => {
     expect((await sentinel(['eval', SAMPLE, '--seed', 'x', '--model', TINY])).code).toBe(2);
     expect((await sentinel(['eval', SAMPLE, '--variants', '0', '--model', TINY])).code).toBe(2);
   });
-  it.skipIf(existsSync(join(REPO, 'resources', 'models', 'default.onnx')))('exits 1 without a model, saying how to pass one', async () => {
-    const run = await sentinel(['eval', SAMPLE, '--out', join(scratch.dir, 'none.json')]);
+  it('exits 1 without a model, saying how to pass one', async () => {
+    // A resources folder with the organs but no models/, as an install without a bundled model would be.
+    const resources = join(scratch.dir, 'resources-without-models');
+    await cp(join(REPO, 'resources', 'organs'), join(resources, 'organs'), { recursive: true });
+    const before = process.env.SENTINEL_RESOURCES_DIR;
+    process.env.SENTINEL_RESOURCES_DIR = resources;
+    let run: Run;
+    try {
+      run = await sentinel(['eval', SAMPLE, '--out', join(scratch.dir, 'none.json')]);
+    } finally {
+      if (before === undefined) delete process.env.SENTINEL_RESOURCES_DIR;
+      else process.env.SENTINEL_RESOURCES_DIR = before;
+    }
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/--model/);
   });

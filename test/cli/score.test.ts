@@ -15,10 +15,6 @@ import { parseCsv } from '../../src/shared/csv-text';
 import { listMasks, REPO, SAMPLE, scratchDir, TINY, TINY_CARD, treeListing, type SampleMask, type Scratch } from '../core/engine/fixtures';
 
 const BIN = join(REPO, 'bin', 'sentinel.mjs');
-const HAVE_DEFAULT_MODEL = existsSync(join(REPO, 'resources', 'models', 'default.onnx'));
-if (HAVE_DEFAULT_MODEL) {
-  console.warn('skipping the CLI "no model" check: resources/models/default.onnx exists, so a run without --model has a model');
-}
 const FIRST_COLUMNS = ['case', 'organ', 'label_path', 'organ_id', 'predicted_dsc', 'slices', 'worst_slice', 'worst_slice_dsc', 'status', 'message', 'seconds'];
 
 interface Run {
@@ -41,7 +37,7 @@ function sentinel(args: string[]): Promise<Run> {
 }
 
 /** Runs the CLI in this process (same code as the process entry, minus its start-up): exit code and output. */
-async function sentinelInProcess(args: string[]): Promise<Run> {
+async function sentinelInProcess(args: string[], resourcesDir?: string): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const capture = (sink: (s: string) => void) => (chunk: string | Uint8Array): boolean => {
@@ -51,7 +47,8 @@ async function sentinelInProcess(args: string[]): Promise<Run> {
   const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture((s) => (stdout += s)));
   const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture((s) => (stderr += s)));
   const resources = process.env.SENTINEL_RESOURCES_DIR;
-  delete process.env.SENTINEL_RESOURCES_DIR;
+  if (resourcesDir) process.env.SENTINEL_RESOURCES_DIR = resourcesDir;
+  else delete process.env.SENTINEL_RESOURCES_DIR;
   try {
     return { code: await runCli(args), stdout, stderr };
   } finally {
@@ -336,8 +333,11 @@ describe('sentinel score / merge (CLI)', () => {
     for (const r of rest) checkOkRow(r);
   });
 
-  it.skipIf(HAVE_DEFAULT_MODEL)('without --model and no default model: exit 1, says what to pass', async () => {
-    const r = await sentinelInProcess(['score', SAMPLE, '--out', out('nomodel.csv')]);
+  it('without --model and no default model: exit 1, says what to pass', async () => {
+    // A resources folder with the organs but no models/, as a fresh install without a bundled model would be.
+    const resources = out('resources-without-models');
+    await cp(join(REPO, 'resources', 'organs'), join(resources, 'organs'), { recursive: true });
+    const r = await sentinelInProcess(['score', SAMPLE, '--out', out('nomodel.csv')], resources);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/resources\/models\/default\.onnx/);
     expect(r.stderr).toMatch(/--model/);
