@@ -72,7 +72,7 @@ try {
     ['longest long task (ms)', scoring.maxLongTask],
     ...latencies.map((l, i) => [`save -> new score #${i + 1} (ms): save reply / score shown`, `${fmt(l.saved)} / ${fmt(l.scored)}  ${l.change}`]),
   ];
-  console.log('\nUI benchmark (Chromium, browser host, bundled sample, test model)');
+  console.log('\nUI benchmark (Chromium, browser host, bundled sample, the bundled default model when present)');
   for (const [k, v] of rows) console.log(`  ${String(k).padEnd(58)} ${fmt(v)}`);
 } finally {
   await browser?.close();
