@@ -14,7 +14,7 @@ import { summariseSlices, type LabelScore } from '../../shared/scores';
 import type { BatchResult, SliceBatcher } from './batcher';
 import { mapWithConcurrency } from './concurrency';
 import type { PrepPool } from './prep-pool';
-import { shareCt, type SharedCt } from './prep-protocol';
+import { shareCt, type PrepSettings, type SharedCt } from './prep-protocol';
 
 export interface ScoringSettings {
   /** Model input size S. */
@@ -90,6 +90,14 @@ export async function scoreCaseLabels(
 
   // With a worker pool, file masks are decoded and preprocessed off this thread against a shared copy of the CT.
   const pool = ctx.prepPool;
+  const prepSettings: PrepSettings = {
+    size: ctx.settings.size,
+    maxSlices: ctx.settings.maxSlices,
+    window: ctx.settings.ctWindow,
+    margin: ctx.settings.cropMargin,
+    ctNormalise: ctx.settings.ctNormalise,
+    maskNormalise: ctx.settings.maskNormalise,
+  };
   let shared: SharedCt | null = null;
   const concurrency = pool ? Math.max(ctx.settings.decodeConcurrency, pool.size * 2) : ctx.settings.decodeConcurrency;
 
@@ -104,14 +112,7 @@ export async function scoreCaseLabels(
         path: abs(path),
         displayPath: path,
         ct: shared,
-        settings: {
-          size: ctx.settings.size,
-          maxSlices: ctx.settings.maxSlices,
-          window: ctx.settings.ctWindow,
-          margin: ctx.settings.cropMargin,
-          ctNormalise: ctx.settings.ctNormalise,
-          maskNormalise: ctx.settings.maskNormalise,
-        },
+        settings: prepSettings,
       });
       if (r.status !== 'ok') {
         fail(l, r.status, r.message, ctShare + (performance.now() - started) / 1000);
@@ -141,12 +142,7 @@ export async function scoreCaseLabels(
         return;
       }
       prep = preprocessLabel(ct, mask, {
-        size: ctx.settings.size,
-        maxSlices: ctx.settings.maxSlices,
-        window: ctx.settings.ctWindow,
-        margin: ctx.settings.cropMargin,
-        ctNormalise: ctx.settings.ctNormalise,
-        maskNormalise: ctx.settings.maskNormalise,
+        ...prepSettings,
         // A label inside a label map is scored on its value, without a binary copy of the map.
         label: l.source.kind === 'multilabel' ? l.source.value : undefined,
       });
