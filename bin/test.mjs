@@ -53,6 +53,8 @@ function run(cmd, args, env = {}) {
 }
 
 const only = process.argv.slice(2);
+let passed = 0;
+let skipped = 0;
 for (const [name, cmd, args, before] of steps) {
   if (only.length && !only.some((o) => name.startsWith(o))) continue;
   console.log(`\n=== ${name}`);
@@ -60,13 +62,18 @@ for (const [name, cmd, args, before] of steps) {
   const skip = before ? before() : undefined;
   if (skip) {
     console.log(`=== ${name}: SKIPPED: ${skip}`);
+    skipped++;
     continue;
   }
   const t = Date.now();
   const status = run(cmd, args);
   if (status !== 0) {
     console.error(`\n${name}: failed (exit ${status})`);
+    console.log(`\nsteps: ${passed} passed, 1 failed, ${skipped} skipped`);
     process.exit(status);
   }
   console.log(`=== ${name}: ok (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  passed++;
 }
+// Each step's own runner printed its counts above; this last line sums the steps.
+console.log(`\nsteps: ${passed} passed, 0 failed, ${skipped} skipped`);
