@@ -9,7 +9,6 @@ import { reviewEfficiency, type ReviewSummary } from './review';
 import type { EvalMode, EvalRecord, EvalRun } from './run-eval';
 import type { SkippedLabel } from './load-case';
 import { agreement, pearson, spearman, type Agreement } from './stats';
-import type { VariantKind, VariantParams } from './variants';
 
 export const REPORT_SCHEMA = 'sentinel-eval/1';
 /** A label is bad (worth finding in review) when its true DSC is below this. */
@@ -21,23 +20,11 @@ export interface KindSummary {
   mae: number | null;
 }
 
-export interface ReportLabel {
-  caseId: string;
-  organ: string;
-  labelPath: string;
-  organId: number;
-  variant: number;
-  kind: VariantKind | 'as_is';
-  params: VariantParams;
-  target: number | null;
-  trueDsc: number;
-  predictedDsc: number;
+/** One scored mask in the report: its record, with the shape prior relative to its organ's median. */
+export type ReportLabel = Omit<EvalRecord, 'compactness'> & {
   /** The baseline's score: compactness relative to the organ's median (lower = reviewed sooner). */
   baseline: number;
-  slices: number[];
-  sliceDsc: number[];
-  sliceTrueDsc: number[];
-}
+};
 
 export interface EvalReport {
   schema: typeof REPORT_SCHEMA;
