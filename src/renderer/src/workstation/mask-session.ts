@@ -11,6 +11,7 @@ import {
   fillHolesInSlice,
   huRange,
   interpolateSlices,
+  lockedLabels,
   sliceFrame,
   type SliceAxis,
   type SlicePoint,
@@ -42,11 +43,18 @@ export class MaskSession {
   private lastAxis: SliceAxis = 'axial';
   /** Changes to the mask since the last save (strokes, undos, redos); zero means nothing to save. */
   changesSinceSave = 0;
+  /**
+   * When true, no tool paints over a voxel of the case's other labels (the context map); erasing is never blocked.
+   * Read per write, so toggling it applies from the next voxel on.
+   */
+  protectOthers = false;
 
   constructor(readonly volumes: LabelVolumes) {
     const g = volumes.geometry;
     this.grid = { dims: g.dims, spacing: g.spacing };
-    this.recorder = new EditRecorder(volumes.mask, this.grid);
+    // Every context value is another organ: all of them are locked while protectOthers is on.
+    const others = volumes.context ? lockedLabels(volumes.context, Array.from({ length: 255 }, (_, n) => n + 1)) : undefined;
+    this.recorder = new EditRecorder(volumes.mask, this.grid, { protect: others && ((index) => this.protectOthers && others(index)) });
     this.saved = volumes.mask.slice();
   }
 
