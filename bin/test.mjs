@@ -12,6 +12,8 @@ const steps = [
   ['lint', 'npx', ['eslint', '.']],
   ['typecheck (engine, CLI, main)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
   ['typecheck (renderer)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.web.json']],
+  // Renderer unit tests run in Node but touch DOM types (storage, window): their own config has both.
+  ['typecheck (renderer tests)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.renderer-tests.json']],
   ['unit and integration tests', 'npx', ['vitest', 'run']],
   ['python tools (model converter)', PYTHON, ['tools/train/test_export_official.py'], pythonToolsMissing],
   ['build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']],

@@ -66,6 +66,8 @@ export interface Workstation {
   stop(): void;
   open(root: string): Promise<boolean>;
   scoreAll(): Promise<void>;
+  /** Queues the unscored or stale labels of one case at open_case priority (the case in the editor). */
+  scoreCase(caseId: string): Promise<void>;
   control(action: 'pause' | 'resume' | 'cancel'): Promise<void>;
   refreshQueue(): Promise<void>;
   setFilters(filters: QueueFilters): Promise<void>;
@@ -219,10 +221,26 @@ export function createWorkstation(api: AppApi, db: ProjectDb): Workstation {
       if (!r) return;
       state.error = '';
       try {
-        await api.score({ root: r, priority: 'unscored' });
+        // Labels never scored go first; labels scored only by another model (a model change) are stale and follow;
+        // labels already scored by this model are left alone.
+        const model = state.info?.model ?? null;
+        const labels = await db.labels.where('project').equals(r).toArray();
+        const unscored = labels.filter((l) => l.status === 'ok' && !l.latest).map((l) => l.labelPath);
+        const stale = labels.filter((l) => l.status === 'ok' && l.latest && l.latest.model !== model).map((l) => l.labelPath);
+        if (unscored.length) await api.score({ root: r, labelPaths: unscored, priority: 'unscored' });
+        if (stale.length) await api.score({ root: r, labelPaths: stale, priority: 'stale' });
       } catch (e) {
         state.error = message(e);
       }
+    },
+    async scoreCase(caseId) {
+      const r = root();
+      if (!r) return;
+      // The case on screen is scored before the rest of the dataset (open_case beats unscored and stale).
+      const model = state.info?.model ?? null;
+      const labels = await db.labels.where('project').equals(r).filter((l) => l.caseId === caseId).toArray();
+      const todo = labels.filter((l) => l.status === 'ok' && (!l.latest || l.latest.model !== model)).map((l) => l.labelPath);
+      if (todo.length) await api.score({ root: r, labelPaths: todo, priority: 'open_case' }).catch((e) => (state.error = message(e)));
     },
     async control(action) {
       const r = root();
