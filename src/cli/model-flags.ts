@@ -3,7 +3,7 @@
  * is read or written, and the one way to say which model runs.
  */
 import { resolve } from 'node:path';
-import { isExecutionProvider, type ExecutionProvider } from '../core/inference';
+import { isExecutionProvider, type ExecutionProvider } from '../core/inference/providers';
 import { defaultModelPath } from '../core/resources/paths';
 import type { Scorer } from '../core/scoring/scorer';
 import { positiveInt, UsageError } from './args';

@@ -2,7 +2,10 @@
  * A loaded model ready to score: the inference worker, the batcher in front of it, the preprocessing settings from
  * its card and the organ embeddings. One per process (CLI run, Electron main, web host).
  */
-import { InferenceClient, type ExecutionProvider, type SessionInfo, type WorkerScript } from '../inference';
+// The client only: importing the inference index would load ONNX Runtime's native library into this process,
+// which never runs the model itself (the worker does).
+import { InferenceClient } from '../inference/client';
+import type { ExecutionProvider, SessionInfo, WorkerScript } from '../inference';
 import { loadOrganEmbeddings, type OrganEmbeddings } from '../organs';
 import { SliceBatcher } from './batcher';
 import { defaultPrepWorkerScript, PrepPool } from './prep-pool';
