@@ -12,11 +12,19 @@ export interface WorkerScript {
   execArgv: string[];
 }
 
-/** The worker when running from source, else a `worker.js` built beside this module. */
-export function defaultWorkerScript(): WorkerScript {
-  const source = new URL('./worker.ts', import.meta.url);
+/**
+ * A worker's script: from source, the `<name>-from-source.mjs` beside `<name>.ts` (it registers tsx first); in a
+ * build, `<name>.js` beside the calling module. `base` is the caller's import.meta.url.
+ */
+export function workerScriptNear(base: string, name: string): WorkerScript {
+  const source = new URL(`./${name}.ts`, base);
   if (source.protocol === 'file:' && existsSync(fileURLToPath(source))) {
-    return { path: new URL('./worker-from-source.mjs', import.meta.url), execArgv: [] };
+    return { path: new URL(`./${name}-from-source.mjs`, base), execArgv: [] };
   }
-  return { path: new URL('./worker.js', import.meta.url), execArgv: [] };
+  return { path: new URL(`./${name}.js`, base), execArgv: [] };
+}
+
+/** The inference worker when running from source, else a `worker.js` built beside this module. */
+export function defaultWorkerScript(): WorkerScript {
+  return workerScriptNear(import.meta.url, 'worker');
 }

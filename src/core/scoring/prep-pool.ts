@@ -2,20 +2,14 @@
  * A small pool of mask-preparation workers. Each request goes to the least busy worker; a worker that dies
  * fails its pending requests with a clear message and is replaced on the next request.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WorkerScript } from '../inference';
+import { workerScriptNear, type WorkerScript } from '../inference/worker-script';
 import type { PrepRequest, PrepResponse } from './prep-protocol';
 
 /** The prep worker when running from source, else a `prep-worker.js` built beside this module. */
 export function defaultPrepWorkerScript(): WorkerScript {
-  const source = new URL('./prep-worker.ts', import.meta.url);
-  if (source.protocol === 'file:' && existsSync(fileURLToPath(source))) {
-    return { path: new URL('./prep-worker-from-source.mjs', import.meta.url), execArgv: [] };
-  }
-  return { path: new URL('./prep-worker.js', import.meta.url), execArgv: [] };
+  return workerScriptNear(import.meta.url, 'prep-worker');
 }
 
 interface Slot {
