@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 /** The browser host runs on its own port for the tests, with a fixed token. */
-export const E2E_PORT = 47616;
+// Overridable so that two runs on one machine do not collide (E2E_PORT=47700 npx playwright test ...).
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 47616);
 export const E2E_TOKEN = 'e2e-test-token';
 
 const chromiumArgs = [
