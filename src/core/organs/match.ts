@@ -1,7 +1,9 @@
 /**
  * Matching a dataset's label name to a DAP Atlas organ. Lookup order, first hit wins:
  *   1. the user's mappings, 2. the shipped table, 3. a DAP Atlas name itself (except Background and
- *   Left to annotate); each first by the normalised name, then ignoring word order ("right kidney").
+ *   Left to annotate); each first by the normalised name, then ignoring word order ("right kidney");
+ *   4. a lesion name ("liver tumor", "GTV_Mass") borrows its organ's or a generic embedding, marked approximate
+ *   (lesion-fallback.ts).
  * A word-order key shared by two different outcomes is ambiguous and not used. Nothing is guessed beyond that.
  */
 import { SentinelError } from '../errors';
@@ -9,6 +11,7 @@ import type { OrganCatalog } from './catalog';
 import { NON_ORGAN_IDS } from './catalog';
 import type { MappingTable } from './mapping-table';
 import { normaliseOrganName, wordOrderKey } from './normalise';
+import { GENERIC_LESION_ORGAN, splitLesionName } from './lesion-fallback';
 import type { OrganMatch, UserOrganMappings } from './types';
 
 export type OrganMatcher = (name: string) => OrganMatch;
@@ -102,6 +105,22 @@ export function createOrganMatcher(catalog: OrganCatalog, table: MappingTable, u
     if (key === '') return { status: 'unmapped', reason: `"${name}" is not an organ name` };
     const hit = (user && lookup(user, key)) ?? lookup(base, key);
     if (hit) return { ...hit };
+    const lesion = splitLesionName(key);
+    if (lesion) {
+      const organ = lesion.organPart === '' ? undefined : ((user && lookup(user, lesion.organPart)) ?? lookup(base, lesion.organPart));
+      if (organ?.status === 'mapped') {
+        return { ...organ, approximate: true, note: `a lesion scored with the embedding of its organ, "${organ.dapName}"` };
+      }
+      if (lesion.organPart === '') {
+        const id = catalog.idByName(GENERIC_LESION_ORGAN);
+        if (id !== undefined) {
+          return {
+            status: 'mapped', dapId: id, dapName: catalog.organs[id].name, approximate: true,
+            note: `a lesion with no organ in its name, scored with the generic embedding "${GENERIC_LESION_ORGAN}"`,
+          };
+        }
+      }
+    }
     return {
       status: 'unmapped',
       reason: `no DAP Atlas organ or table entry matches "${name}"; add a mapping to a DAP Atlas name if one fits`,

@@ -67,7 +67,7 @@ describe('matchOrgan', () => {
   });
 
   it('leaves non-matches unmapped with a reason', () => {
-    for (const name of ['Thoracic spine', 'lung', 'GTV_Mass', 'background', 'Left to annotate', '', '.nii.gz']) {
+    for (const name of ['Thoracic spine', 'lung', 'background', 'Left to annotate', '', '.nii.gz']) {
       const m = matchOrgan(name);
       expect(m.status, name).toBe('unmapped');
       expect(m.status === 'unmapped' && m.reason.length, name).toBeGreaterThan(5);
@@ -133,5 +133,29 @@ describe('module defaults', () => {
       configureOrganResources(undefined);
     }
     expect(getEmbedding(13)).toEqual(catalog.getEmbedding(13));
+  });
+});
+
+describe('lesion fallback (nearest generic embedding)', () => {
+  const match = createOrganMatcher(catalog, table);
+
+  it('a lesion named with its organ uses the organ, marked approximate', () => {
+    expect(match('liver_tumor')).toMatchObject({ status: 'mapped', dapId: idOf('liver'), approximate: true });
+    expect(match('Pancreatic lesion').status).toBe('unmapped'); // "pancreatic" is no organ name: not guessed
+    expect(match('kidney_lesion_left')).toMatchObject({ status: 'mapped', dapId: idOf('kidney left'), approximate: true });
+  });
+
+  it('a bare lesion name (IBSI GTV_Mass) uses the generic soft-tissue embedding', () => {
+    const m = match('GTV_Mass');
+    expect(m).toMatchObject({ status: 'mapped', dapId: idOf('muscles'), approximate: true });
+    expect(m.status === 'mapped' && m.note).toMatch(/generic/);
+  });
+
+  it('table rows and user mappings win over the fallback; organ names are untouched', () => {
+    expect(match('kidney_cyst_left').status).toBe('unmapped');
+    expect(match('liver')).toMatchObject({ approximate: false });
+    const user = createOrganMatcher(catalog, table, { GTV_Mass: 'liver' });
+    expect(user('GTV_Mass')).toMatchObject({ dapId: idOf('liver'), approximate: false });
+    expect(match('nonsense_label').status).toBe('unmapped');
   });
 });
