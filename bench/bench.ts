@@ -4,6 +4,7 @@
  * the same machine in the same run, the pure inference time of as many slices and the pure gunzip time of the
  * same files. The last line is `ratio <end-to-end / max(inference, gunzip / workers)>`: 1.0 means the pipeline
  * costs no more than its slowest unavoidable part.
+ * First it times the quality report over 10 000 labels (bench/report.ts; alone: `npm run bench -- --report`).
  */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -86,6 +87,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     await ensureSyntheticDataset(resolve('.bench'));
     return 0;
   }
+  if (argv.includes('--report')) {
+    await (await import('./report')).benchReport((s) => void process.stdout.write(`${s}\n`));
+    return 0;
+  }
   const modelArg = argv[argv.indexOf('--model') + 1];
   const modelPath = argv.includes('--model') && modelArg ? resolve(modelArg) : (defaultModelPath() ?? resolve('test/fixtures/models/tiny-random.onnx'));
   const log = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -93,6 +98,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const workers = Math.min(availableParallelism(), scorer.settings.decodeConcurrency);
   log(`model ${scorer.settings.modelTag} (${scorer.info.card.purpose}), S=${scorer.settings.size}, ${scorer.info.providerNote}, ${scorer.info.threads} threads`);
   try {
+    // The report first, so that the scoring ratio stays the last line.
+    await (await import('./report')).benchReport(log);
     const sampleRoot = resolve('resources/sample');
     const sample = await scanDataset(sampleRoot);
     const sr = await timeScoring(sample, scorer);

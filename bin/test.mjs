@@ -17,6 +17,8 @@ const steps = [
   ['unit and integration tests', 'npx', ['vitest', 'run']],
   ['python tools (model converter)', PYTHON, ['tools/train/test_export_official.py'], pythonToolsMissing],
   ['build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']],
+  // Electronegativity over the Electron shell's sources and bundles: fails on any HIGH finding (bin/security-scan.mjs).
+  ['security scan (Electronegativity)', 'node', ['bin/security-scan.mjs']],
   ['end-to-end tests (Playwright)', 'npx', ['playwright', 'test'], ensureChromium],
   // The bundled default model when there is one, else the random-weight test model (a pipeline check only).
   ['CLI on the bundled sample', 'node', ['bin/sentinel.mjs', 'score', 'resources/sample', '--out', '.tmp/sample-scores.csv',

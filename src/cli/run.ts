@@ -9,18 +9,30 @@ import { scoreCommand, SCORE_USAGE } from './commands/score';
 import { FatalError } from './model-flags';
 import { mergeCommand, MERGE_USAGE } from './commands/merge';
 import { evalCommand, EVAL_USAGE } from './commands/eval';
+import { exportCommand, EXPORT_USAGE } from './commands/export';
+import { reportCommand, REPORT_USAGE } from './commands/report';
+import { planCommand, PLAN_USAGE } from './commands/plan';
+import { convertCommand, CONVERT_USAGE } from './commands/convert';
 
 const USAGE = `Sentinel Workstation CLI: estimate the quality of organ segmentation labels.
 
 ${SCORE_USAGE}
 ${MERGE_USAGE}
 ${EVAL_USAGE}
+${EXPORT_USAGE}
+${REPORT_USAGE}
+${PLAN_USAGE}
+${CONVERT_USAGE}
 `;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   score: scoreCommand,
   merge: mergeCommand,
   eval: evalCommand,
+  export: exportCommand,
+  report: reportCommand,
+  plan: planCommand,
+  convert: convertCommand,
   bench: async (argv) => (await import('../../bench/bench')).benchCommand(argv),
 };
 

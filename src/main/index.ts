@@ -2,91 +2,59 @@
  * Electron main process: the window, its hardening, and the IPC wiring of the engine. The only place (with the
  * preload) that imports electron; everything it does is delegated to src/core through the shared API contract.
  */
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { API_METHODS, type EngineEvent } from '../shared/api';
-import { validateApiRequest } from '../shared/api-schema';
 import { Engine } from '../core/engine/engine';
-import { dispatchApiCall } from '../core/engine/dispatch';
 import { isExecutionProvider } from '../core/inference/providers';
-import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import { createHardenedWindow, hardenSession, hardenWebContents, isAppFrame, type AppSource } from './hardening';
+import { guardedApiCall } from './ipc';
 import inferenceWorkerPath from '../core/inference/worker?modulePath';
 import prepWorkerPath from '../core/scoring/prep-worker?modulePath';
 
 let engine: Engine | null = null;
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    title: 'Sentinel Workstation',
-    show: false,
-    webPreferences: {
-      // The preload is built as CommonJS so the renderer can stay sandboxed.
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
-  // No navigation away from the app and no new windows: links to the outside open nowhere (offline use).
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  if (process.env.ELECTRON_RENDERER_URL && !app.isPackaged) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
-  return win;
-}
+/** The app's own pages: the built renderer, or the dev server in an unpackaged development run. */
+const appSource: AppSource = {
+  rendererDir: join(__dirname, '../renderer'),
+  devUrl: !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null,
+};
 
-function hardenSession(): void {
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
-    });
-  });
-  // Offline guarantee: the renderer may load only the app itself.
-  ses.webRequest.onBeforeRequest((details, callback) => {
-    const ok = /^(file|devtools|data|blob):/.test(details.url) || details.url.startsWith(process.env.ELECTRON_RENDERER_URL ?? '\u0000');
-    callback({ cancel: !ok });
-  });
+function createWindow(): BrowserWindow {
+  const win = createHardenedWindow(BrowserWindow, join(__dirname, '../preload/index.cjs'));
+  if (appSource.devUrl) void win.loadURL(appSource.devUrl);
+  else void win.loadFile(join(appSource.rendererDir, 'index.html'));
+  return win;
 }
 
 function wireIpc(eng: Engine): void {
   for (const method of API_METHODS) {
-    ipcMain.handle(`sentinel:${method}`, async (event, arg: unknown) => {
-      if (!event.senderFrame || !isAppFrame(event.senderFrame.url)) throw new Error('IPC from an unexpected frame');
-      const request = validateApiRequest(method, arg);
-      return dispatchApiCall(eng, method, request);
-    });
+    ipcMain.handle(`sentinel:${method}`, (event, arg: unknown) => guardedApiCall(eng, appSource, method, event.senderFrame?.url, arg));
   }
-  ipcMain.handle('sentinel:pickDatasetFolder', async () => {
+  ipcMain.handle('sentinel:pickDatasetFolder', async (event) => {
+    if (!event.senderFrame || !isAppFrame(event.senderFrame.url, appSource)) throw new Error('IPC from an unexpected frame');
     const r = await dialog.showOpenDialog({ properties: ['openDirectory'], title: 'Open a dataset folder' });
     return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
+  });
+  // Exports may only be written into a folder the user picked here (or below it): the renderer cannot name one.
+  ipcMain.handle('sentinel:pickExportFolder', async (event) => {
+    if (!event.senderFrame || !isAppFrame(event.senderFrame.url, appSource)) throw new Error('IPC from an unexpected frame');
+    const r = await dialog.showOpenDialog({ properties: ['openDirectory', 'createDirectory'], title: 'Export into folder' });
+    if (r.canceled || r.filePaths.length === 0) return null;
+    await eng.allowExportFolder(r.filePaths[0]);
+    return r.filePaths[0];
   });
   eng.subscribe((ev: EngineEvent) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send('sentinel:event', ev);
   });
 }
 
-function isAppFrame(url: string): boolean {
-  return url.startsWith('file://') || (!!process.env.ELECTRON_RENDERER_URL && url.startsWith(process.env.ELECTRON_RENDERER_URL));
-}
-
 app.enableSandbox();
-app.on('web-contents-created', (_e, contents) => {
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
-// Keep `shell` unused on purpose: the app never opens external URLs.
-void shell;
+// Every web contents (the window, DevTools, anything a page might create) gets the same limits.
+app.on('web-contents-created', (_e, contents) => hardenWebContents(contents));
 
 void app.whenReady().then(async () => {
-  hardenSession();
+  hardenSession(session.defaultSession, appSource);
   const flag = (name: string): string | undefined =>
     process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const eps = (flag('ep') ?? 'cpu').split(',').filter(isExecutionProvider);

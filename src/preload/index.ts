@@ -7,6 +7,8 @@ import type { EngineEvent, SentinelApi } from '../shared/api';
 
 type ElectronSentinelApi = SentinelApi & {
   pickDatasetFolder(): Promise<string | null>;
+  /** The dialog's folder becomes one exports may be written to. */
+  pickExportFolder(): Promise<string | null>;
   onOpenRequest(listener: (root: string) => void): () => void;
 };
 
@@ -20,12 +22,15 @@ const api: ElectronSentinelApi = {
   saveMask: (req) => ipcRenderer.invoke('sentinel:saveMask', req),
   listHistory: (req) => ipcRenderer.invoke('sentinel:listHistory', req),
   revert: (req) => ipcRenderer.invoke('sentinel:revert', req),
+  exportToFolder: (req) => ipcRenderer.invoke('sentinel:exportToFolder', req),
+  cancelExport: (req) => ipcRenderer.invoke('sentinel:cancelExport', req),
   subscribe(listener) {
     const handler = (_e: IpcRendererEvent, ev: EngineEvent): void => listener(ev);
     ipcRenderer.on('sentinel:event', handler);
     return () => ipcRenderer.removeListener('sentinel:event', handler);
   },
   pickDatasetFolder: () => ipcRenderer.invoke('sentinel:pickDatasetFolder'),
+  pickExportFolder: () => ipcRenderer.invoke('sentinel:pickExportFolder'),
   onOpenRequest(listener) {
     const handler = (_e: IpcRendererEvent, root: string): void => listener(root);
     ipcRenderer.on('sentinel:open', handler);

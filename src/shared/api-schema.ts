@@ -4,10 +4,13 @@
  */
 import { z } from 'zod';
 import type { ApiMethod } from './api';
+import { LABEL_STATUSES, type LabelStatus } from './scores';
 
 const path = z.string().min(1).max(4096).refine((p) => !p.includes('\u0000'), 'path contains a NUL byte');
 const labelRef = { root: path, caseId: z.string().min(1).max(1024), labelPath: path };
 const annotator = z.string().min(1).max(200);
+/** Names an export in its events and in cancelExport. */
+const exportId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an export id');
 /** Content versions (sha256-…) and history ids (20250131T235959123Z). */
 const version = z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'not a version id');
 /**
@@ -24,7 +27,7 @@ export const apiRequestSchemas = {
   score: z
     .object({
       root: path,
-      labelPaths: z.array(z.string().min(1).max(4096)).max(1_000_000).optional(),
+      labelPaths: z.array(path).max(1_000_000).optional(),
       priority: z.enum(['interactive', 'open_case', 'unscored', 'stale']).optional(),
     })
     .strict(),
@@ -33,6 +36,52 @@ export const apiRequestSchemas = {
   saveMask: z.object({ ...labelRef, mask, annotator, baseVersion: version }).strict(),
   listHistory: z.object(labelRef).strict(),
   revert: z.object({ ...labelRef, version, annotator }).strict(),
+  exportToFolder: z
+    .object({
+      id: exportId,
+      root: path,
+      to: path,
+      what: z.enum(['nnunet', 'audit']),
+      scores: z
+        .array(
+          z
+            .object({
+              caseId: z.string().min(1).max(1024),
+              labelPath: path,
+              status: z.enum(LABEL_STATUSES as [LabelStatus, ...LabelStatus[]]),
+              predictedDsc: z.number().finite().nullable(),
+              model: z.string().max(400).optional(),
+              decision: z.enum(['accept', 'fixed', 'reject', 'flag']).nullable().optional(),
+            })
+            .strict(),
+        )
+        .max(1_000_000)
+        .optional(),
+      threshold: z.number().min(0).max(1).optional(),
+      organs: z.array(z.string().min(1).max(400)).max(10_000).optional(),
+      datasetId: z.number().int().min(1).max(999).optional(),
+      datasetName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"').optional(),
+      link: z.boolean().optional(),
+      includeIdentifiers: z.boolean().optional(),
+      decisions: z
+        .array(
+          z
+            .object({
+              caseId: z.string().max(1024).optional(),
+              labelPath: path,
+              decision: z.enum(['accept', 'fixed', 'reject', 'flag']),
+              note: z.string().max(100_000).optional(),
+              annotator: z.string().max(200).nullable().optional(),
+              time: z.string().max(64),
+            })
+            .strict(),
+        )
+        .max(1_000_000)
+        .optional(),
+      force: z.boolean().optional(),
+    })
+    .strict(),
+  cancelExport: z.object({ id: exportId }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiRequest<M extends ApiMethod> = z.infer<(typeof apiRequestSchemas)[M]>;

@@ -3,7 +3,8 @@
  * over HTTP + WebSocket; the renderer only ever sees `SentinelApi`. Everything crossing it is JSON-like data plus
  * typed arrays (voxels), which IPC clones and the web host sends as a binary envelope (binary-envelope.ts).
  */
-import type { LabelScore } from './scores';
+import type { LabelScore, LabelStatus } from './scores';
+import type { AuditDecision } from './export/audit-log';
 
 export type JobPriority = 'interactive' | 'open_case' | 'unscored' | 'stale';
 
@@ -54,7 +55,8 @@ export type EngineEvent =
   | { type: 'scan'; root: string; scanned: number; total: number }
   | { type: 'score'; root: string; score: LabelScore }
   | { type: 'progress'; progress: ScoringProgress }
-  | { type: 'error'; root: string | null; message: string };
+  | { type: 'error'; root: string | null; message: string }
+  | { type: 'export'; id: string; root: string; stage: 'checking' | 'writing' | 'finishing'; done: number; total: number };
 
 export interface ScoreRequest {
   root: string;
@@ -137,6 +139,57 @@ export interface SaveResult {
   rescoreQueued: boolean;
 }
 
+/** What an nnU-Net export needs of a label's score (the app's database has it for every scored label). */
+export interface ExportScoreInput {
+  caseId: string;
+  labelPath: string;
+  status: LabelStatus;
+  predictedDsc: number | null;
+  model?: string;
+  /** The reviewer's current decision: labels rejected or flagged are never exported. */
+  decision?: 'accept' | 'fixed' | 'reject' | 'flag' | null;
+}
+
+/**
+ * An export the engine writes into a folder (docs/exports.md); scores and the worst list are made in the renderer
+ * as downloads. The folder must be one the host allows (browser host: --export-dir; Electron: a folder picked in
+ * the dialog). Progress arrives as 'export' events with this id; cancelExport stops it and nothing is left.
+ */
+export interface ExportRequest {
+  /** Chosen by the caller (letters, digits, '-', '_'): names the export in its events and in cancelExport. */
+  id: string;
+  root: string;
+  to: string;
+  what: 'nnunet' | 'audit';
+  /** nnunet: the labels' newest scores. */
+  scores?: ExportScoreInput[];
+  threshold?: number;
+  organs?: string[];
+  datasetId?: number;
+  datasetName?: string;
+  link?: boolean;
+  includeIdentifiers?: boolean;
+  /** audit: the review decisions of the app's database, merged with the dataset's save history. */
+  decisions?: AuditDecision[];
+  /** Replace an existing export of the same name. */
+  force?: boolean;
+}
+
+export interface ExportResult {
+  id: string;
+  /** False when it was cancelled: then nothing was written. */
+  completed: boolean;
+  /** Absolute paths written. */
+  paths: string[];
+  /** nnunet: cases in and out (excluded.csv says why), organs in label order. */
+  included?: number;
+  excluded?: number;
+  organs?: string[];
+  /** audit: events in the log. */
+  events?: number;
+  notes: string[];
+}
+
 export interface SentinelApi {
   engineInfo(): Promise<EngineInfo>;
   openProject(root: string): Promise<ProjectSnapshot>;
@@ -146,6 +199,9 @@ export interface SentinelApi {
   saveMask(req: SaveMaskRequest): Promise<SaveResult>;
   listHistory(req: LabelRef): Promise<HistoryEntry[]>;
   revert(req: LabelRef & { version: string; annotator: string }): Promise<SaveResult>;
+  /** Writes an export into a folder the host allows; resolves when done or cancelled. */
+  exportToFolder(req: ExportRequest): Promise<ExportResult>;
+  cancelExport(req: { id: string }): Promise<{ cancelled: boolean }>;
   /** Engine events (scan and scoring progress, results). Returns the function that unsubscribes. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
 }
@@ -160,5 +216,7 @@ export const API_METHODS = [
   'saveMask',
   'listHistory',
   'revert',
+  'exportToFolder',
+  'cancelExport',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -68,7 +68,8 @@ export function encodeEnvelope(value: unknown): Uint8Array<ArrayBuffer> {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (k === PLACEHOLDER) throw new TypeError('a key of the value collides with the envelope placeholder');
-      if (x !== undefined) out[k] = walk(x);
+      // defineProperty, as in decodeEnvelope: a "__proto__" key stays a key instead of setting the prototype.
+      if (x !== undefined) Object.defineProperty(out, k, { value: walk(x), enumerable: true, writable: true, configurable: true });
     }
     return out;
   };

@@ -2,6 +2,7 @@
  * `npm run serve -- <dataset> [--port N] [--model m.onnx] [--read-only] [--workspaces dir]`: the browser host.
  * --read-only never writes into the datasets (corrections go to their workspaces, under --workspaces when given). Opens only the folders named on its
  * command line (and what lies below them). Prints the URL with the run's token in its fragment.
+ * --export-dir <folder> (repeatable): the folders the app may write exports into (none otherwise).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,6 +19,7 @@ const { values, positionals } = parseArgs({
     token: { type: 'string' },
     'read-only': { type: 'boolean' },
     workspaces: { type: 'string' },
+    'export-dir': { type: 'string', multiple: true },
   },
   allowPositionals: true,
 });
@@ -36,6 +38,8 @@ const engine = new Engine({
   executionProviders: ['cpu'],
   readOnly: (values['read-only'] ?? false) || bundledSampleOnly,
   workspacesDir: values.workspaces ? resolve(values.workspaces) : undefined,
+  // Exports are written only into these folders (and below); none unless named.
+  exportFolders: (values['export-dir'] ?? []).map((d) => resolve(d)),
 });
 const host = await startWebHost({
   engine,

@@ -30,6 +30,8 @@ export interface WebHostOptions {
 
 export interface WebHost {
   url: string;
+  /** The address the server listens on, as the socket reports it (always 127.0.0.1). */
+  address: string;
   port: number;
   token: string;
   close(): Promise<void>;
@@ -117,7 +119,14 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
-    const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return send(res, 400, { ok: false, error: 'malformed path' });
+    }
+    // Normalised as an absolute path first, so no number of '..' climbs above the static folder.
+    const rel = normalize(decoded).replace(/^([/\\])+/, '');
     let file = join(staticDir, rel || 'index.html');
     if (!file.startsWith(staticDir)) return send(res, 404, { ok: false, error: 'not found' });
     const st = await stat(file).catch(() => null);
@@ -137,7 +146,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
     const fromOrigin = req.headers.origin;
-    if (url.pathname !== '/events' || !tokenOk(url.searchParams.get('token')) || (fromOrigin && fromOrigin !== origin)) {
+    const foreignHost = !!req.headers.host && req.headers.host !== new URL(origin).host;
+    if (url.pathname !== '/events' || !tokenOk(url.searchParams.get('token')) || (fromOrigin && fromOrigin !== origin) || foreignHost) {
       socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
       socket.destroy();
       return;
@@ -155,10 +165,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolveListen());
   });
-  const actualPort = (server.address() as { port: number }).port;
+  const bound = server.address() as { address: string; port: number };
+  const actualPort = bound.port;
   origin = `http://127.0.0.1:${actualPort}`;
   return {
     url: origin,
+    address: bound.address,
     port: actualPort,
     token,
     close: () =>

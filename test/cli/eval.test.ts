@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run';
 import { dilate, erode, shiftMask, type BinaryMask } from '../../src/core/eval/degrade';
 import type { EvalReport, ReportLabel } from '../../src/core/eval/report';
-import { mae, spearman } from '../../src/core/eval/stats';
+import { mae, spearman } from '../../src/shared/stats/correlation';
 import { readNifti, toCanonical } from '../../src/core/nifti';
 import { dice } from '../../src/core/sentinel/preprocess';
 import { REPO, SAMPLE, scratchDir, TINY, treeListing, type Scratch } from '../core/engine/fixtures';

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Golden values for the evaluation statistics (src/core/eval/stats.ts), computed with scipy.
+"""Golden values for the evaluation statistics (src/shared/stats/correlation.ts), computed with scipy.
 
 Pearson's r (scipy.stats.pearsonr), Spearman's rho (scipy.stats.spearmanr: ranks with ties averaged) and the mean
 absolute error (numpy) over a few seeded data sets chosen to exercise the edge cases: heavy ties, exact ties on
 both sides, negative correlation, two points, a constant side (scipy gives nan: the TypeScript side reports null).
-test/core/eval/stats.test.ts compares against the output.
+test/shared/stats/correlation.test.ts compares against the output.
 
 Regenerate (from the repository root, Debian's python3-numpy and python3-scipy):
 

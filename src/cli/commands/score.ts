@@ -13,7 +13,7 @@ import { LabelStore } from '../../core/store';
 import { scoreDataset } from '../../core/scoring/score-dataset';
 import { labelKey, type LabelScore } from '../../shared/scores';
 import { parse, parseShard, positiveInt, UsageError } from '../args';
-import { announceModel, MODEL_FLAGS, modelChoice } from '../model-flags';
+import { announceModel, MODEL_FLAGS, modelChoice, type ModelChoice } from '../model-flags';
 import { ProgressBar } from '../progress';
 
 export const SCORE_USAGE = `usage: sentinel score <dataset> --out scores.csv [--model m.onnx] [--ep cpu|cuda|dml|coreml[,..]]
@@ -34,16 +34,38 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   );
   if (positionals.length !== 1) throw new UsageError(`give exactly one dataset folder\n\n${SCORE_USAGE}`);
   if (!values.out) throw new UsageError(`--out is required\n\n${SCORE_USAGE}`);
-  const root = resolve(positionals[0]);
-  const out = resolve(values.out);
   // Every flag is checked before anything is read or written: a usage error must leave an earlier output alone.
-  const shard = parseShard(values.shard);
-  const maxSlices = values.slices ? positiveInt(values.slices, 'slices', 10) : undefined;
-  const { modelPath, executionProviders, threads, batchSize, quiet } = modelChoice(values);
+  await scoreToCsv({
+    root: resolve(positionals[0]),
+    out: resolve(values.out),
+    shard: parseShard(values.shard),
+    maxSlices: values.slices ? positiveInt(values.slices, 'slices', 10) : undefined,
+    organs: values.organs?.split(',').map((s) => s.trim()).filter(Boolean),
+    resume: values.resume === true,
+    model: modelChoice(values),
+  });
+  return 0;
+}
+
+export interface ScoreToCsvOptions {
+  root: string;
+  out: string;
+  shard?: { index: number; count: number } | null;
+  maxSlices?: number;
+  organs?: string[];
+  /** Keep the rows already in `out` and score only the labels missing there. */
+  resume?: boolean;
+  model: ModelChoice;
+}
+
+/** Scans and scores a dataset into a scores CSV, printing progress on stderr (also used by `sentinel report`). */
+export async function scoreToCsv(opts: ScoreToCsvOptions): Promise<void> {
+  const { root, out, shard, maxSlices } = opts;
+  const { modelPath, executionProviders, threads, batchSize, quiet } = opts.model;
 
   // Corrections the app saved to a workspace (read-only datasets) are read in place of the originals.
   const store = await LabelStore.open({ root });
-  const manifest = await scanDataset(root, { organs: values.organs?.split(',').map((s) => s.trim()).filter(Boolean) });
+  const manifest = await scanDataset(root, { organs: opts.organs });
   for (const issue of manifest.issues) process.stderr.write(`${issue.severity}: ${issue.path || root}: ${issue.message}\n`);
   let labels: LabelEntry[] = manifest.cases.flatMap((c) => c.labels);
   if (shard) labels = selectShard(labels, shard.index, shard.count);
@@ -52,7 +74,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const scorer = await openScorer({ modelPath, executionProviders, threads, batchSize, maxSlices });
   const done = new Set<string>();
   try {
-    if (values.resume && existsSync(out)) {
+    if (opts.resume && existsSync(out)) {
       for (const s of parseScoresCsv(await readFile(out, 'utf8'), out)) done.add(labelKey(s));
       labels = labels.filter((l) => !done.has(labelKey({ caseId: l.caseId, labelPath: labelPath(l.source) })));
     } else {
@@ -88,5 +110,4 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     const summary = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
     process.stderr.write(`${count} labels in ${secs.toFixed(1)} s (${summary || 'nothing to do'})${done.size ? `; ${done.size} already in ${out}` : ''} -> ${out}\n`);
   }
-  return 0;
 }

@@ -1,16 +1,20 @@
 /**
  * Layout detection: which files of a folder are CTs and which are labels. Only directory listings and small JSON
- * files are read here; NIfTI headers are read by the scan afterwards.
+ * files are read here (plus the first bytes of mask files whose name gives no format, to find DICOM SEG objects);
+ * headers are read by the scan afterwards.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SentinelError, asSentinelError } from '../errors';
 import type { DatasetLayout, ScanIssue } from './manifest';
-import { compareIds, isNiftiName, listDir, stripNiftiExt, type DirEntry } from './listing';
+import { compareIds, listDir, type DirEntry } from './listing';
+import { isDicomSegFile, maskExtension, mayBeBareDicom, organNameOf } from './volume-files';
 import { parseLabelTableJson, type LabelTable } from './label-table';
 import { mapLimit } from './concurrency';
 
-export const CT_NAMES = ['ct.nii.gz', 'ct.nii'] as const;
+export const CT_NAMES = ['ct.nii.gz', 'ct.nii', 'ct.nrrd', 'ct.nhdr'] as const;
+/** A CT stored as a DICOM series: the slice files of one series in this subfolder (any names, DICM preamble). */
+export const CT_DICOM_DIR = 'ct';
 export const MULTILABEL_NAMES = [
   'label.nii.gz',
   'label.nii',
@@ -18,6 +22,13 @@ export const MULTILABEL_NAMES = [
   'seg.nii',
   'segmentation.nii.gz',
   'segmentation.nii',
+  'segmentation.seg.nrrd',
+  'seg.seg.nrrd',
+  'label.nrrd',
+  'seg.nrrd',
+  'segmentation.nrrd',
+  'seg.dcm',
+  'segmentation.dcm',
 ] as const;
 export const SEGMENTATIONS_DIR = 'segmentations';
 export const LABELS_JSON = 'labels.json';
@@ -48,6 +59,10 @@ export interface LayoutPlan {
 const join = (...parts: string[]): string => parts.filter((p) => p !== '').join('/');
 const findName = (entries: DirEntry[], names: readonly string[]): string | undefined =>
   names.find((n) => entries.some((e) => e.isFile && e.name === n));
+/** The CT of a case folder: a ct.* file, else a ct/ folder (a DICOM series, checked when the scan reads it). */
+const findCt = (entries: DirEntry[]): string | undefined =>
+  findName(entries, CT_NAMES) ?? (entries.some((e) => e.isDir && e.name === CT_DICOM_DIR) ? CT_DICOM_DIR : undefined);
+const CT_WORDS = `${CT_NAMES.join(', ')} or a ${CT_DICOM_DIR}/ DICOM series`;
 
 /**
  * Detects the layout of `root` and lists its cases. Throws a SentinelError only when the root cannot be read or
@@ -70,7 +85,10 @@ export async function planLayout(root: string): Promise<LayoutPlan> {
 
   const issues: ScanIssue[] = [];
   const rootTable = has(LABELS_JSON) ? LABELS_JSON : undefined;
-  if (findName(entries, CT_NAMES)) {
+  const looksLikeCase = (list: DirEntry[]): boolean =>
+    list.some((e) => e.isDir && e.name === SEGMENTATIONS_DIR) || findName(list, MULTILABEL_NAMES) !== undefined;
+  // A ct/ folder makes the root one case only beside labels: a dataset of many cases may well hold a case named "ct".
+  if (findName(entries, CT_NAMES) || (findCt(entries) && looksLikeCase(entries))) {
     const c = await planCaseFolder(root, '', path.basename(path.resolve(root)), entries, rootTable, issues);
     return { layout: layoutOf([c]), singleCase: true, cases: [c], issues };
   }
@@ -87,11 +105,10 @@ export async function planLayout(root: string): Promise<LayoutPlan> {
   });
   for (const { d, sub } of listed) {
     if (!sub) continue;
-    if (!findName(sub, CT_NAMES)) {
-      const looksLikeCase = sub.some((e) => e.isDir && e.name === SEGMENTATIONS_DIR) || findName(sub, MULTILABEL_NAMES);
+    if (!findCt(sub)) {
       // Stray folders are common (docs, scripts); only a folder that has labels but no CT is worth a warning.
-      if (looksLikeCase) {
-        issues.push({ path: d.name, caseId: d.name, message: `labels but no ${CT_NAMES.join(' or ')}`, severity: 'warning' });
+      if (looksLikeCase(sub)) {
+        issues.push({ path: d.name, caseId: d.name, message: `labels but no ${CT_WORDS}`, severity: 'warning' });
       }
       continue;
     }
@@ -100,14 +117,14 @@ export async function planLayout(root: string): Promise<LayoutPlan> {
   if (cases.length === 0) {
     throw new SentinelError(
       'unsupported',
-      'not a dataset: no ct.nii.gz in the folder or its subfolders, and no nnU-Net imagesTr/dataset.json',
+      `not a dataset: no ${CT_WORDS} in the folder or its subfolders, and no nnU-Net imagesTr/dataset.json`,
       root,
     );
   }
   return { layout: layoutOf(cases), singleCase: false, cases, issues };
 }
 
-/** One case folder: its CT and either segmentations/<organ>.nii.gz or one multi-label map. */
+/** One case folder: its CT and either segmentations/<organ>.<volume extension> or one multi-label map. */
 async function planCaseFolder(
   abs: string,
   rel: string,
@@ -116,16 +133,19 @@ async function planCaseFolder(
   rootTable: string | undefined,
   issues: ScanIssue[],
 ): Promise<PlannedCase> {
-  const ctName = findName(entries, CT_NAMES) as string;
+  const ctName = findCt(entries) as string;
   const planned: PlannedCase = { id, ctPath: join(rel, ctName) };
+  if (ctName !== CT_DICOM_DIR && entries.some((e) => e.isDir && e.name === CT_DICOM_DIR)) {
+    issues.push({ path: join(rel, CT_DICOM_DIR), caseId: id, message: `ignored: ${ctName} is used instead`, severity: 'warning' });
+  }
   const mapNames = MULTILABEL_NAMES.filter((n) => entries.some((e) => e.isFile && e.name === n));
 
   if (entries.some((e) => e.isDir && e.name === SEGMENTATIONS_DIR)) {
     const segRel = join(rel, SEGMENTATIONS_DIR);
     try {
-      const files = (await listDir(path.join(abs, SEGMENTATIONS_DIR))).filter((e) => e.isFile && isNiftiName(e.name));
-      planned.perOrgan = files.map((f) => ({ organ: stripNiftiExt(f.name), path: join(segRel, f.name) }));
-      if (files.length === 0) issues.push({ path: segRel, caseId: id, message: 'no .nii/.nii.gz masks', severity: 'warning' });
+      const files = await maskFiles(path.join(abs, SEGMENTATIONS_DIR));
+      planned.perOrgan = files.map((name) => ({ organ: organNameOf(name), path: join(segRel, name) }));
+      if (files.length === 0) issues.push({ path: segRel, caseId: id, message: 'no mask files (NIfTI, NRRD, .seg.nrrd or DICOM SEG)', severity: 'warning' });
     } catch (err) {
       issues.push({ path: segRel, caseId: id, message: asSentinelError(err, segRel).message, severity: 'error' });
       planned.perOrgan = [];
@@ -156,6 +176,18 @@ async function planCaseFolder(
     severity: 'warning',
   });
   return planned;
+}
+
+/**
+ * The mask files of a segmentations/ folder: names with a volume extension, and files whose name says nothing but
+ * which are DICOM SEG objects (their first 132 bytes are read to tell).
+ */
+async function maskFiles(dir: string): Promise<string[]> {
+  const files = (await listDir(dir)).filter((e) => e.isFile);
+  const sniffed = await mapLimit(files, 8, async (f) =>
+    maskExtension(f.name) !== undefined || (mayBeBareDicom(f.name) && (await isDicomSegFile(path.join(dir, f.name)))),
+  );
+  return files.filter((_, i) => sniffed[i]).map((f) => f.name);
 }
 
 /** nnU-Net raw: imagesTr/<case>_0000<ending> (other channels ignored), labelsTr/<case><ending>, dataset.json. */
@@ -192,8 +224,8 @@ async function planNnUnet(root: string, hasDatasetJson: boolean): Promise<Layout
   } else {
     issues.push({ path: '', message: 'imagesTr/ without dataset.json: labels have no names', severity: 'error' });
   }
-  if (!isNiftiName(`x${ending}`)) {
-    throw new SentinelError('unsupported', `nnU-Net file_ending "${ending}": only .nii and .nii.gz are supported`, root);
+  if (!NNUNET_ENDINGS.includes(ending.toLowerCase())) {
+    throw new SentinelError('unsupported', `nnU-Net file_ending "${ending}": only ${NNUNET_ENDINGS.join(', ')} are supported`, root);
   }
 
   const images = await listDir(path.join(root, 'imagesTr')).catch((err: unknown) => {
@@ -223,6 +255,8 @@ async function planNnUnet(root: string, hasDatasetJson: boolean): Promise<Layout
   cases.sort((a, b) => compareIds(a.id, b.id));
   return { layout: 'nnunet', singleCase: false, cases, issues };
 }
+
+const NNUNET_ENDINGS = ['.nii.gz', '.nii', '.nrrd'];
 
 function layoutOf(cases: PlannedCase[]): DatasetLayout {
   const perOrgan = cases.some((c) => c.perOrgan);

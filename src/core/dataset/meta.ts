@@ -11,6 +11,11 @@ import { parseCsvTable } from './csv';
 
 export const META_CSV = 'meta.csv';
 
+/** The column naming the case: image_id (TotalSegmentator), else the first column. */
+export function metaIdColumn(columns: string[]): string {
+  return columns.includes('image_id') ? 'image_id' : columns[0];
+}
+
 /** Reads root/meta.csv when present and sets `meta` on matching cases. Problems become issues, never throws. */
 export async function attachMeta(root: string, cases: CaseEntry[], issues: ScanIssue[]): Promise<void> {
   let text: string;
@@ -24,7 +29,7 @@ export async function attachMeta(root: string, cases: CaseEntry[], issues: ScanI
   }
   const { columns, rows } = parseCsvTable(text);
   if (columns.length === 0) return;
-  const idColumn = columns.includes('image_id') ? 'image_id' : columns[0];
+  const idColumn = metaIdColumn(columns);
   const byId = new Map(cases.map((c) => [c.id, c]));
   let unmatched = 0;
   const seen = new Set<string>();

@@ -1,6 +1,7 @@
 /**
- * scanDataset: a folder → its manifest. Reads directory listings, small JSON/CSV files and NIfTI headers only
- * (plus each .nii.gz's 4-byte gzip trailer, see integrity.ts), so a thousand-case dataset scans in seconds.
+ * scanDataset: a folder → its manifest. Reads directory listings, small JSON/CSV files and volume headers only
+ * (NIfTI headers plus each .nii.gz's 4-byte gzip trailer, see integrity.ts; NRRD headers; DICOM headers of a CT
+ * series and of SEG objects, through core/formats), so a thousand-case dataset scans in seconds.
  * Whether a mask is empty, or which values of a multi-label map occur, needs voxels: scoring finds that out
  * (status 'empty'), unless `readLabelValues` asks the scan to decode multi-label maps.
  * The scan opens every file read-only and never writes into the dataset.
@@ -9,7 +10,8 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { asSentinelError } from '../errors';
 import type { Grid } from '../volume';
-import { readNifti, readNiftiHeader, sameGrid } from '../nifti';
+import { readNiftiHeader } from '../nifti';
+import { readVolumeFile, readVolumeInfo, type VolumeFormat } from '../formats';
 import { createOrganMatcher, getMappingTable, getOrganCatalog, matchOrgan as defaultMatchOrgan, type UserOrganMappings } from '../organs';
 import type { CaseEntry, DatasetManifest, LabelEntry, LabelSource, OrganMatch, ScanIssue } from './manifest';
 import { planLayout, type PlannedCase, type TableSource } from './layout';
@@ -17,6 +19,8 @@ import { mapLimit } from './concurrency';
 import { checkNiftiComplete } from './integrity';
 import { foregroundLabels, parseLabelTableText, type LabelTable } from './label-table';
 import { attachMeta } from './meta';
+import { judgeGrid, resampledMessage } from './grid-rule';
+import { isNiftiPath, mayHoldSegments } from './volume-files';
 
 export type OrganMatcher = (name: string) => OrganMatch;
 
@@ -47,12 +51,14 @@ export interface ScanOptions {
 }
 
 type HeaderResult =
-  | { ok: true; grid: Grid; labelTable?: LabelTable }
+  | { ok: true; format: VolumeFormat; grid: Grid; labelTable?: LabelTable; overlapping?: boolean }
   | { ok: false; message: string };
 
 interface ReadJob {
   rel: string;
   voxels: boolean;
+  /** The case's CT, whose grid places the frames of a DICOM SEG (absent for the CT itself). */
+  ctRel?: string;
 }
 
 /**
@@ -83,34 +89,37 @@ export async function scanDataset(root: string, opts: ScanOptions = {}): Promise
     return wanted.has(name.toLowerCase()) || (m.status === 'mapped' && wanted.has(m.dapName.toLowerCase()));
   };
 
-  // Per-organ masks outside the organ filter are not even opened.
-  const cases = plan.cases.map((c) => (c.perOrgan ? { ...c, perOrgan: c.perOrgan.filter((l) => keep(l.organ)) } : c));
-  const jobs: ReadJob[] = [];
+  // Per-organ masks outside the organ filter are not even opened, unless they may hold several named segments.
+  const cases = plan.cases.map((c) =>
+    c.perOrgan ? { ...c, perOrgan: c.perOrgan.filter((l) => keep(l.organ) || mayHoldSegments(l.path)) } : c,
+  );
+  // CTs first: a DICOM SEG's frames are placed on its CT's grid.
+  const ctJobs: ReadJob[] = cases.map((c) => ({ rel: c.ctPath, voxels: false }));
+  const maskJobs: ReadJob[] = [];
   for (const c of cases) {
-    jobs.push({ rel: c.ctPath, voxels: false });
-    for (const l of c.perOrgan ?? []) jobs.push({ rel: l.path, voxels: false });
-    if (c.multilabel) jobs.push({ rel: c.multilabel.path, voxels: opts.readLabelValues === true });
+    for (const l of c.perOrgan ?? []) maskJobs.push({ rel: l.path, voxels: false, ctRel: c.ctPath });
+    if (c.multilabel) maskJobs.push({ rel: c.multilabel.path, voxels: opts.readLabelValues === true, ctRel: c.ctPath });
   }
 
   const headers = new Map<string, HeaderResult>();
   const present = new Map<string, Set<number>>();
+  const total = ctJobs.length + maskJobs.length;
   let done = 0;
-  await mapLimit(
-    jobs,
-    opts.concurrency ?? 8,
-    async (job) => {
-      const res = await readHeaderChecked(absRoot, job.rel);
-      headers.set(job.rel, res);
-      if (job.voxels && res.ok) {
-        const values = await readLabelValues(absRoot, job.rel);
-        if (values instanceof Set) present.set(job.rel, values);
-        else headers.set(job.rel, values);
-      }
-      done++;
-      opts.onProgress?.({ done, total: jobs.length, path: job.rel });
-    },
-    opts.signal,
-  );
+  const run = async (job: ReadJob): Promise<void> => {
+    const ct = job.ctRel !== undefined ? headers.get(job.ctRel) : undefined;
+    const referenceGrid = ct?.ok ? ct.grid : undefined;
+    const res = await readHeaderChecked(absRoot, job.rel, referenceGrid, issues);
+    headers.set(job.rel, res);
+    if (job.voxels && res.ok) {
+      const values = await readLabelValues(absRoot, job.rel, res, referenceGrid);
+      if (values instanceof Set) present.set(job.rel, values);
+      else if (values) headers.set(job.rel, values);
+    }
+    done++;
+    opts.onProgress?.({ done, total, path: job.rel });
+  };
+  await mapLimit(ctJobs, opts.concurrency ?? 8, run, opts.signal);
+  await mapLimit(maskJobs, opts.concurrency ?? 8, run, opts.signal);
   opts.signal?.throwIfAborted();
 
   const jsonTables = new Map<string, Promise<LabelTable | string>>();
@@ -138,11 +147,20 @@ async function buildCase(
 
   const label = (organ: string, source: LabelSource, mask: HeaderResult, absent = false): LabelEntry => {
     const organMatch = matchName(organ);
-    return { caseId: c.id, organ, source, organMatch, ...judge(ct, mask, organMatch, absent) };
+    return { caseId: c.id, organ, source, organMatch, ...judge(ct, mask, organMatch, absent, source.path) };
   };
 
   for (const l of c.perOrgan ?? []) {
-    entry.labels.push(label(l.organ, { kind: 'file', path: l.path }, headers.get(l.path) as HeaderResult));
+    const mask = headers.get(l.path) as HeaderResult;
+    const segments = mask.ok && mask.format !== 'nifti' && mask.labelTable ? foregroundLabels(mask.labelTable) : [];
+    if (segments.length < 2) {
+      if (keep(l.organ)) entry.labels.push(label(l.organ, { kind: 'file', path: l.path }, mask));
+      continue;
+    }
+    // A .seg.nrrd or DICOM SEG with several segments is a multi-label file: one label per segment, by its name.
+    for (const { value, name } of segments) {
+      if (keep(name)) entry.labels.push(label(name, { kind: 'multilabel', path: l.path, value }, mask));
+    }
   }
 
   if (c.multilabel) {
@@ -163,24 +181,25 @@ async function buildCase(
 }
 
 /** Status as far as headers tell; the first problem wins, a second one is added to the message. */
-function judge(ct: HeaderResult, mask: HeaderResult, organMatch: OrganMatch, absent: boolean): Pick<LabelEntry, 'status' | 'message'> {
+function judge(ct: HeaderResult, mask: HeaderResult, organMatch: OrganMatch, absent: boolean, maskPath: string): Pick<LabelEntry, 'status' | 'message'> {
   if (!mask.ok) return { status: 'error', message: mask.message };
   if (!ct.ok) return { status: 'error', message: `CT unreadable: ${ct.message}` };
   const unmapped = organMatch.status === 'unmapped' ? `unmapped: ${organMatch.reason}` : undefined;
-  const grid = sameGrid(mask.grid, ct.grid);
-  if (!grid.same) {
-    const reason = `mask grid differs from the CT's: ${grid.reason ?? 'different geometry'}`;
+  const grid = judgeGrid(mask.grid, ct.grid);
+  if (grid.kind === 'mismatch') {
+    // Named like the read errors ("<file>: ..."), so the row says which file does not fit.
+    const reason = `${maskPath}: mask grid differs from the CT's: ${grid.reason}`;
     return { status: 'grid_mismatch', message: unmapped ? `${reason}; ${unmapped}` : reason };
   }
+  const resampled = grid.kind === 'resample' ? resampledMessage(grid.reason) : undefined;
   if (absent) return { status: 'empty', message: 'no voxel has this label value' };
-  if (unmapped) return { status: 'unmapped', message: unmapped };
-  if (organMatch.status === 'mapped' && organMatch.approximate) {
-    return { status: 'ok', message: organMatch.note ?? `approximate match: ${organMatch.dapName}` };
-  }
-  return { status: 'ok' };
+  if (unmapped) return { status: 'unmapped', message: resampled ? `${unmapped}; ${resampled}` : unmapped };
+  const approximate = organMatch.status === 'mapped' && organMatch.approximate ? (organMatch.note ?? `approximate match: ${organMatch.dapName}`) : undefined;
+  const message = [approximate, resampled].filter((m) => m !== undefined).join('; ');
+  return message ? { status: 'ok', message } : { status: 'ok' };
 }
 
-/** A multi-label map's table: labels.json / dataset.json when the layout names one, else the NIfTI extension. */
+/** A multi-label map's table: labels.json / dataset.json when the layout names one, else the file's own table. */
 async function resolveTable(
   root: string,
   source: TableSource,
@@ -206,29 +225,45 @@ async function resolveTable(
   }
   if (!map.ok) return `no label names: ${map.message}`;
   if (!map.labelTable || map.labelTable.size === 0) {
-    return 'no label names: no labels.json beside it and no label table in its NIfTI header extension';
+    return map.format === 'nifti'
+      ? 'no label names: no labels.json beside it and no label table in its NIfTI header extension'
+      : 'no label names: no labels.json beside it and no segment names in the file';
   }
   return map.labelTable;
 }
 
-/** Header + completeness check of one file; failures become a message naming the file (relative). */
-async function readHeaderChecked(root: string, rel: string): Promise<HeaderResult> {
+/**
+ * Header (+ completeness check for NIfTI) of one file; failures become a message naming the file (relative).
+ * The reader's warnings (an odd slice spacing in a series, say) become issues of that file.
+ */
+async function readHeaderChecked(root: string, rel: string, referenceGrid: Grid | undefined, issues: ScanIssue[]): Promise<HeaderResult> {
   const abs = path.join(root, rel);
+  const names = (t: Map<number, { name: string }> | undefined): LabelTable | undefined =>
+    t ? new Map([...t].map(([v, info]) => [v, info.name])) : undefined;
   try {
-    const h = await readNiftiHeader(abs);
-    await checkNiftiComplete(abs, rel, h.header);
-    const labelTable = h.labelTable ? new Map([...h.labelTable].map(([v, info]) => [v, info.name])) : undefined;
-    return { ok: true, grid: h.grid, labelTable };
+    if (isNiftiPath(rel)) {
+      const h = await readNiftiHeader(abs);
+      await checkNiftiComplete(abs, rel, h.header);
+      return { ok: true, format: 'nifti', grid: h.grid, labelTable: names(h.labelTable) };
+    }
+    const info = await readVolumeInfo(abs, referenceGrid ? { referenceGrid } : {});
+    for (const w of info.warnings) issues.push({ path: rel, message: w, severity: 'warning' });
+    // fileGrid: what the file holds (given the CT's grid, the reader reports a file on another grid as resampled).
+    return { ok: true, format: info.format, grid: info.fileGrid, labelTable: names(info.labelTable), ...(info.overlapping ? { overlapping: true } : {}) };
   } catch (err) {
     return { ok: false, message: messageFor(err, abs, rel) };
   }
 }
 
-/** The distinct values of an integer label map (the opt-in voxel pass). */
-async function readLabelValues(root: string, rel: string): Promise<Set<number> | HeaderResult> {
+/**
+ * The distinct values of an integer label map (the opt-in voxel pass). Undefined for a file whose segments
+ * overlap: one value per voxel cannot describe it, and scoring finds its empty segments.
+ */
+async function readLabelValues(root: string, rel: string, header: HeaderResult, referenceGrid?: Grid): Promise<Set<number> | HeaderResult | undefined> {
   const abs = path.join(root, rel);
+  if (header.ok && header.overlapping) return undefined;
   try {
-    const img = await readNifti(abs);
+    const img = await readVolumeFile(abs, referenceGrid ? { referenceGrid } : {});
     const values = new Set<number>();
     const data = img.volume.data;
     let last = NaN;

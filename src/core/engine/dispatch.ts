@@ -23,6 +23,9 @@ const handlers: Handlers = {
   saveMask: (e, r) => e.saveMask(r),
   listHistory: (e, r) => e.listHistory(r),
   revert: (e, r) => e.revert(r),
+  // The engine confines the folder to those the host allowed (EngineOptions.exportFolders, allowExportFolder).
+  exportToFolder: (e, r) => e.exportToFolder(r),
+  cancelExport: (e, r) => e.cancelExport(r),
 };
 
 export function dispatchApiCall<M extends ApiMethod>(engine: Engine, method: M, request: ApiRequest<M>, hooks: DispatchHooks = {}): Promise<unknown> {

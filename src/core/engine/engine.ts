@@ -15,6 +15,8 @@ import { LabelStore, workspaceDirFor, type StoreFs, type StoreSaveResult } from 
 import type {
   EngineEvent,
   EngineInfo,
+  ExportRequest,
+  ExportResult,
   HistoryEntry,
   LabelRef,
   LabelVolumes,
@@ -28,6 +30,7 @@ import { toProjectSnapshot } from './project-snapshot';
 import { findLabel, fileRef, loadLabelVolumes } from './label-volumes';
 import { takenFromNames } from './taken-from';
 import { RateMeter } from './rate-meter';
+import { ExportJobs } from './export-jobs';
 
 export interface EngineOptions {
   /** The mask-preparation worker's code (Electron passes its bundled file); false prepares on the main thread. */
@@ -43,6 +46,8 @@ export interface EngineOptions {
   readOnly?: boolean;
   /** The store's file-system layer (tests inject failures). */
   storeFs?: StoreFs;
+  /** Folders exports may be written to (and below); more with allowExportFolder. None by default. */
+  exportFolders?: string[];
 }
 
 export interface OpenProjectOptions {
@@ -82,10 +87,12 @@ export class Engine {
   private running = false;
   private inFlight: InFlight | null = null;
   private closed = false;
+  private readonly exports: ExportJobs;
 
   constructor(private readonly opts: EngineOptions = {}) {
     // The scan's organ matching reads the same resources as the scorer (a packaged app moves them).
     if (opts.resourcesDir) configureOrganResources(opts.resourcesDir);
+    this.exports = new ExportJobs(opts.exportFolders ?? []);
   }
 
   subscribe(listener: (e: EngineEvent) => void): () => void {
@@ -173,7 +180,7 @@ export class Engine {
   async saveMask(req: SaveMaskRequest): Promise<SaveResult> {
     const project = this.project(req.root);
     const { entry, label } = findLabel(project.manifest, req.caseId, req.labelPath);
-    const r = await project.store.saveMask(fileRef(label), req.mask, { annotator: req.annotator, baseVersion: req.baseVersion });
+    const r = await project.store.saveMask(fileRef(label, entry), req.mask, { annotator: req.annotator, baseVersion: req.baseVersion });
     return this.afterWrite(project, entry, label, r);
   }
 
@@ -187,8 +194,23 @@ export class Engine {
   async revert(req: LabelRef & { version: string; annotator: string }): Promise<SaveResult> {
     const project = this.project(req.root);
     const { entry, label } = findLabel(project.manifest, req.caseId, req.labelPath);
-    const r = await project.store.revert(fileRef(label), req.version, req.annotator);
+    const r = await project.store.revert(fileRef(label, entry), req.version, req.annotator);
     return this.afterWrite(project, entry, label, r);
+  }
+
+  /** Writes an export (nnU-Net dataset, audit log) into an allowed folder; see export-jobs.ts. */
+  async exportToFolder(req: ExportRequest): Promise<ExportResult> {
+    const project = this.project(req.root);
+    return this.exports.run(req, { manifest: project.manifest, store: project.store }, (e) => this.emit(e));
+  }
+
+  async cancelExport(req: { id: string }): Promise<{ cancelled: boolean }> {
+    return { cancelled: this.exports.cancel(req.id) };
+  }
+
+  /** Host-only (never an API method): lets exports go into `path` and below, e.g. a folder picked in a dialog. */
+  allowExportFolder(path: string): Promise<void> {
+    return this.exports.allow(path);
   }
 
   /**
@@ -218,6 +240,7 @@ export class Engine {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.exports.cancelAll();
     this.queue.remove(() => true);
     if (this.inFlight) this.stopInFlight(this.inFlight.root, false);
     const s = await this.tryScorer(false);

@@ -1,13 +1,17 @@
 /**
- * loadLabel: the volumes the editor shows for one label, all in the voxel order closest to RAS (as scored): the
- * CT (HU as int16), the label as 0/1, and the case's other labels as one context map. The label is decoded from
- * the very bytes whose content version is returned, so a later save's conflict check refers to what was shown.
+ * loadLabel: the volumes the editor shows for one label, all in the voxel order closest to RAS (as scored) on the
+ * CT's grid: the CT (HU as int16; a NIfTI/NRRD file or a DICOM series), the label as 0/1 (any format; resampled
+ * onto the CT's grid when it lies on another, by dataset/grid-rule, as scoring does), and the case's other labels
+ * as one context map. The label is decoded from the very bytes whose content version is returned, so a later
+ * save's conflict check refers to what was shown.
  */
 import { SentinelError } from '../errors';
-import { readNifti, sameGrid, toCanonical } from '../nifti';
+import { toCanonical } from '../nifti';
 import { mapLimit } from '../dataset/concurrency';
+import { fitToCt } from '../dataset/grid-rule';
+import { LabelVolumeReader, readCanonical, type MaskVolume } from '../dataset/read-volume';
 import { labelPath, type CaseEntry, type DatasetManifest, type LabelEntry } from '../dataset/manifest';
-import { decodeVolume, labelMask, unpackNifti, type LabelFileRef, type LabelInFile, type LabelStore } from '../store';
+import type { LabelFileRef, LabelInFile, LabelStore } from '../store';
 import type { Volume, VoxelArray } from '../volume';
 import type { LabelVolumes } from '../../shared/api';
 
@@ -27,8 +31,10 @@ export function labelInFile(label: LabelEntry): LabelInFile {
   return label.source.kind === 'file' ? { kind: 'file' } : { kind: 'multilabel', value: label.source.value };
 }
 
-export function fileRef(label: LabelEntry): LabelFileRef {
-  return { caseId: label.caseId, file: label.source.path, labelPath: labelPath(label.source), label: labelInFile(label) };
+/** The store's reference to a label; with its case, the CT's grid too (DICOM SEG frames, labels on another grid). */
+export function fileRef(label: LabelEntry, entry?: CaseEntry): LabelFileRef {
+  const ref: LabelFileRef = { caseId: label.caseId, file: label.source.path, labelPath: labelPath(label.source), label: labelInFile(label) };
+  return entry?.ct.grid ? { ...ref, ctGrid: entry.ct.grid } : ref;
 }
 
 /** HU as int16: rounded, clamped, NaN as 0 (a CT stored as int16 is passed through). */
@@ -47,15 +53,19 @@ export async function loadLabelVolumes(store: LabelStore, entry: CaseEntry, labe
     throw new SentinelError(label.status === 'error' ? 'corrupt' : 'grid_mismatch', label.message ?? `label status ${label.status}`, label.source.path);
   }
   const ctPath = store.resolvePath(entry.ct.path);
-  const current = await store.readCurrent(label.source.path);
-  const [ctImage, labelFile] = await Promise.all([readNifti(ctPath), unpackNifti(current.bytes, current.abs)]);
-  const ct = toCanonical(ctImage.volume).volume;
-  const labelVolume = toCanonical(decodeVolume(labelFile)).volume;
-  const grid = sameGrid(ct.grid, labelVolume.grid);
-  if (!grid.same) throw new SentinelError('grid_mismatch', grid.reason ?? 'the label grid differs from the CT', label.source.path);
+  const [ct, got] = await Promise.all([readCanonical(ctPath), store.readLabel(fileRef(label, entry))]);
+  const { current } = got;
+  const fitted = fitToCt(toCanonical(got.mask).volume, ct.grid, got.fileGrid);
+  if (!fitted.ok) throw new SentinelError('grid_mismatch', fitted.reason, label.source.path);
+  const mask = fitted.volume.data instanceof Uint8Array ? fitted.volume.data : Uint8Array.from(fitted.volume.data);
 
   const others = entry.labels.filter((l) => l !== label && l.status !== 'error' && l.status !== 'grid_mismatch').slice(0, MAX_CONTEXT);
-  const context = others.length > 0 ? await contextMap(store, ct, label, labelVolume, others) : undefined;
+  // The label's own multi-label file is decoded already: its other labels are painted from that decode.
+  const ownMap =
+    label.source.kind === 'multilabel' && got.values
+      ? { path: label.source.path, read: { volume: toCanonical(got.values).volume, fileGrid: got.fileGrid } }
+      : null;
+  const context = others.length > 0 ? await contextMap(store, entry, ct, ownMap, others) : undefined;
   const { dims, spacing, affine } = ct.grid;
   return {
     caseId: entry.id,
@@ -63,7 +73,7 @@ export async function loadLabelVolumes(store: LabelStore, entry: CaseEntry, labe
     organ: label.organ,
     geometry: { dims: [...dims], spacing: [...spacing], affine: [...affine] },
     ct: toInt16(ct.data),
-    mask: labelMask(labelVolume, labelInFile(label)),
+    mask,
     ...(context ? { context: context.map, contextNames: context.names } : {}),
     version: current.version,
     readOnlyDataset: await store.savesToWorkspace(label.source.path),
@@ -73,17 +83,26 @@ export async function loadLabelVolumes(store: LabelStore, entry: CaseEntry, labe
 /**
  * The other labels as one byte map (value i + 1 = others[i]). Where per-organ masks overlap, the label listed first
  * keeps the voxel whatever order files finish decoding in. Each file is painted as soon as it is decoded and then
- * dropped, so memory holds a few volumes, not one per label. A file that cannot be read or lies on another grid is
- * left out: context is a help, not a requirement.
+ * dropped, so memory holds a few volumes, not one per label. A file on another grid is resampled as the label is; one
+ * that cannot be read or lies elsewhere is left out: context is a help, not a requirement.
  */
 async function contextMap(
   store: LabelStore,
+  entry: CaseEntry,
   ct: Volume,
-  label: LabelEntry,
-  labelVolume: Volume,
+  ownMap: { path: string; read: MaskVolume } | null,
   others: LabelEntry[],
 ): Promise<{ map: Uint8Array; names: string[] }> {
   const map = new Uint8Array(ct.data.length);
+  const reader = new LabelVolumeReader(entry.ct.grid ? { referenceGrid: entry.ct.grid } : {});
+  const onCt = new WeakMap<MaskVolume, Volume | null>();
+  const fit = (m: MaskVolume): Volume | null => {
+    if (!onCt.has(m)) {
+      const f = fitToCt(m.volume, ct.grid, m.fileGrid);
+      onCt.set(m, f.ok ? f.volume : null);
+    }
+    return onCt.get(m) ?? null;
+  };
   const byFile = new Map<string, { label: LabelEntry; value: number }[]>();
   others.forEach((l, index) => {
     const list = byFile.get(l.source.path) ?? [];
@@ -91,17 +110,15 @@ async function contextMap(
     byFile.set(l.source.path, list);
   });
   await mapLimit([...byFile.keys()], CONTEXT_CONCURRENCY, async (file) => {
-    let volume: Volume;
-    if (label.source.kind === 'multilabel' && file === label.source.path) volume = labelVolume; // decoded already
-    else {
+    for (const { label: l, value } of byFile.get(file) ?? []) {
+      let volume: Volume | null;
       try {
-        volume = toCanonical((await readNifti(store.resolvePath(file))).volume).volume;
+        volume = fit(ownMap?.path === file ? ownMap.read : await reader.read(store.resolvePath(file), l.source));
       } catch {
         return;
       }
-      if (!sameGrid(ct.grid, volume.grid).same) return;
+      if (volume) paint(map, volume.data, l, value);
     }
-    for (const { label: l, value } of byFile.get(file) ?? []) paint(map, volume.data, l, value);
   });
   return { map, names: others.map((l) => l.organ) };
 }

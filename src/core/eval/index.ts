@@ -2,7 +2,7 @@
  * Evaluation of a model against known truth: degraded reference labels (or another dataset's labels) scored in
  * memory, with agreement statistics and review efficiency. See docs/eval.md.
  */
-export { pearson, spearman, mae, averageRanks, agreement, type Agreement } from './stats';
+export { pearson, spearman, mae, averageRanks, agreement, type Agreement } from '../../shared/stats/correlation';
 export { createRng, hash32, mix32, voxelUniform, type Rng } from './rng';
 export * from './degrade';
 export type { Box, BoxedMask, Extent } from './box';

@@ -1,11 +1,13 @@
 /**
- * Decoding one case for the evaluation: the CT once, reoriented to closest-RAS order (as scoring does), and each
- * label as a binary mask in a box around it on that grid. A label that cannot be used (unreadable, another grid,
+ * Decoding one case for the evaluation: the CT once (any format core/formats reads), reoriented to closest-RAS
+ * order (as scoring does), and each label as a binary mask in a box around it on that grid. Unlike scoring, a label
+ * on another grid is not resampled: an evaluation measures against labels exactly as drawn. A label that cannot be used (unreadable, another grid,
  * empty, no DAP organ to score it as) is reported as skipped with its reason, never an abort.
  */
 import { join } from 'node:path';
 import { asSentinelError } from '../errors';
-import { readNifti, sameGrid, toCanonical } from '../nifti';
+import { sameGrid } from '../nifti';
+import { LabelVolumeReader, readCanonical } from '../dataset/read-volume';
 import type { Volume } from '../volume';
 import { labelPath, type CaseEntry, type LabelEntry } from '../dataset/manifest';
 import { mapWithConcurrency } from '../scoring/concurrency';
@@ -30,11 +32,13 @@ export function skipped(l: LabelEntry, reason: string): SkippedLabel {
 }
 
 export async function loadCanonicalCt(root: string, entry: CaseEntry): Promise<Volume> {
-  return toCanonical((await readNifti(join(root, entry.ct.path))).volume).volume;
+  return readCanonical(join(root, entry.ct.path));
 }
 
 interface Decoded {
   volume: Volume;
+  /** The grid the file holds (the reader may have put the volume on the CT's). */
+  fileGrid: Volume['grid'];
   extents: Map<number, Extent>;
 }
 
@@ -51,13 +55,16 @@ export async function loadLabels(
   decodeConcurrency = 3,
 ): Promise<{ loaded: LoadedLabel[]; skipped: SkippedLabel[] }> {
   const results: (LoadedLabel | SkippedLabel)[] = new Array(labels.length);
-  // A multi-label map is decoded once for all its labels.
-  const maps = new Map<string, Promise<Decoded>>();
-  const decode = (path: string, binary: boolean): Promise<Decoded> =>
-    readNifti(join(root, path)).then((img) => {
-      const volume = toCanonical(img.volume).volume;
-      return { volume, extents: extentsByValue(volume.data, volume.grid.dims, binary) };
-    });
+  // A multi-label map is decoded once for all its labels (the reader keeps it), its extents found once.
+  const reader = new LabelVolumeReader({ referenceGrid: ct.grid });
+  const mapExtents = new WeakMap<Volume, Map<number, Extent>>();
+  const decode = async (l: LabelEntry): Promise<Decoded> => {
+    const { volume, fileGrid } = await reader.read(join(root, l.source.path), l.source);
+    if (l.source.kind === 'file') return { volume, fileGrid, extents: extentsByValue(volume.data, volume.grid.dims, true) };
+    let extents = mapExtents.get(volume);
+    if (!extents) mapExtents.set(volume, (extents = extentsByValue(volume.data, volume.grid.dims, false)));
+    return { volume, fileGrid, extents };
+  };
   const indices = labels.map((_, i) => i);
   await mapWithConcurrency(indices, decodeConcurrency, async (i) => {
     const l = labels[i];
@@ -71,18 +78,12 @@ export async function loadLabels(
     }
     let decoded: Decoded;
     try {
-      if (l.source.kind === 'file') {
-        decoded = await decode(l.source.path, true);
-      } else {
-        let map = maps.get(l.source.path);
-        if (!map) maps.set(l.source.path, (map = decode(l.source.path, false)));
-        decoded = await map;
-      }
+      decoded = await decode(l);
     } catch (err) {
       results[i] = skipped(l, `error: ${asSentinelError(err, l.source.path).message}`);
       return;
     }
-    const grid = sameGrid(ct.grid, decoded.volume.grid);
+    const grid = sameGrid(ct.grid, decoded.fileGrid);
     if (!grid.same) {
       results[i] = skipped(l, `grid_mismatch: ${grid.reason ?? 'grid differs from the CT'}`);
       return;

@@ -8,7 +8,7 @@ import { relativeCompactness } from './baseline';
 import { reviewEfficiency, type ReviewSummary } from './review';
 import type { EvalMode, EvalRecord, EvalRun } from './run-eval';
 import type { SkippedLabel } from './load-case';
-import { agreement, pearson, spearman, type Agreement } from './stats';
+import { agreement, pearson, spearman, type Agreement } from '../../shared/stats/correlation';
 
 export const REPORT_SCHEMA = 'sentinel-eval/1';
 /** A label is bad (worth finding in review) when its true DSC is below this. */

@@ -1,6 +1,6 @@
 /** The readable summary of an evaluation report that the CLI prints on stdout. */
 import type { EvalReport } from './report';
-import type { Agreement } from './stats';
+import type { Agreement } from '../../shared/stats/correlation';
 
 const num = (x: number | null, digits = 3): string => (x === null ? '-' : x.toFixed(digits));
 const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);

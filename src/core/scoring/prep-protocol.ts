@@ -1,6 +1,6 @@
 /**
- * Messages to and from the mask-preparation workers: a worker decodes one mask file, reorients it, checks its
- * grid against the case's CT and runs the reference preprocessing against the CT, which it reads from shared
+ * Messages to and from the mask-preparation workers: a worker decodes one mask file (any format), reorients it,
+ * brings it onto the case's CT grid (dataset/grid-rule) and runs the reference preprocessing against the CT, which it reads from shared
  * memory (decoded once per case by the caller). Only the small [N, 2, S, S] tensor comes back.
  */
 import type { Grid, VoxelArray } from '../volume';
@@ -32,10 +32,13 @@ export interface PrepRequest {
   displayPath: string;
   ct: SharedCt;
   settings: PrepSettings;
+  /** The CT's header grid, where a DICOM SEG's frames lie. */
+  referenceGrid?: Grid;
 }
 
 export type PrepResponse =
-  | { id: number; status: 'ok'; slices: number[]; tensors: Float32Array }
+  /** `warning`: the mask was resampled onto the CT's grid (dataset/grid-rule). */
+  | { id: number; status: 'ok'; slices: number[]; tensors: Float32Array; warning?: string }
   | { id: number; status: 'empty' | 'grid_mismatch' | 'error'; message: string };
 
 const CONSTRUCTORS = {

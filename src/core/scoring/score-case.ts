@@ -1,15 +1,18 @@
 /**
- * Scores the labels of one case: the CT is decoded and reoriented once, masks are decoded a few at a time (zlib
- * inflates on libuv's thread pool, so they decode in parallel), each label's slices are preprocessed exactly as the
+ * Scores the labels of one case: the CT (a NIfTI/NRRD file or a DICOM series) is decoded and reoriented once,
+ * masks of any format are decoded a few at a time (zlib inflates on libuv's thread pool, so they decode in
+ * parallel), brought onto the CT's grid by dataset/grid-rule, each label's slices are preprocessed exactly as the
  * reference implementation does, and the slices of all labels share model batches.
  */
 import { join } from 'node:path';
 import { asSentinelError } from '../errors';
-import { readNifti, sameGrid, toCanonical } from '../nifti';
 import { preprocessLabel } from '../sentinel/preprocess';
+import { fitToCt } from '../dataset/grid-rule';
+import { LabelVolumeReader, readCanonical, type MaskVolume } from '../dataset/read-volume';
 import type { Volume } from '../volume';
 import type { CaseEntry, LabelEntry } from '../dataset/manifest';
 import { labelPath } from '../dataset/manifest';
+import { ctValueNote, maskValueNote } from './voxel-checks';
 import { summariseSlices, type LabelScore } from '../../shared/scores';
 import type { BatchResult, SliceBatcher } from './batcher';
 import { mapWithConcurrency } from './concurrency';
@@ -79,14 +82,20 @@ export async function scoreCaseLabels(
   const t0 = performance.now();
   let ct: Volume;
   try {
-    ct = toCanonical((await readNifti(abs(entry.ct.path))).volume).volume;
+    ct = await readCanonical(abs(entry.ct.path));
   } catch (err) {
     const msg = `CT unreadable: ${asSentinelError(err, entry.ct.path).message}`;
     for (const l of scorable) fail(l, 'error', msg, 0);
     return;
   }
   const ctShare = (performance.now() - t0) / 1000 / scorable.length;
-  const multilabel = new Map<string, Promise<Volume>>();
+  // NaN/Inf CT voxels are scored as outside the window; every label of the case says so (scoring/voxel-checks.ts).
+  const ctNote = ctValueNote(ct.data);
+  // The CT's header grid (file order) places a DICOM SEG's frames.
+  const referenceGrid = entry.ct.grid;
+  const reader = new LabelVolumeReader(referenceGrid ? { referenceGrid } : {});
+  // A multi-label map on another grid is resampled once for all its labels.
+  const fittedMaps = new WeakMap<MaskVolume, ReturnType<typeof fitToCt>>();
 
   // With a worker pool, file masks are decoded and preprocessed off this thread against a shared copy of the CT.
   const pool = ctx.prepPool;
@@ -106,6 +115,7 @@ export async function scoreCaseLabels(
     const started = performance.now();
     const path = l.source.path;
     let prep: { slices: number[]; tensors: Float32Array };
+    let warning: string | null = null;
     if (pool && l.source.kind === 'file') {
       shared ??= shareCt(ct.data, ct.grid);
       const r = await pool.prepare({
@@ -113,35 +123,33 @@ export async function scoreCaseLabels(
         displayPath: path,
         ct: shared,
         settings: prepSettings,
+        ...(referenceGrid ? { referenceGrid } : {}),
       });
       if (r.status !== 'ok') {
         fail(l, r.status, r.message, ctShare + (performance.now() - started) / 1000);
         return;
       }
       prep = r;
+      warning = r.warning ?? null;
     } else {
-      let mask: Volume;
+      let mask: MaskVolume;
       try {
-        if (l.source.kind === 'file') {
-          mask = toCanonical((await readNifti(abs(path))).volume).volume;
-        } else {
-          let map = multilabel.get(path);
-          if (!map) {
-            map = readNifti(abs(path)).then((img) => toCanonical(img.volume).volume);
-            multilabel.set(path, map);
-          }
-          mask = await map;
-        }
+        mask = await reader.read(abs(path), l.source);
       } catch (err) {
         fail(l, 'error', asSentinelError(err, path).message, ctShare + (performance.now() - started) / 1000);
         return;
       }
-      const grid = sameGrid(ct.grid, mask.grid);
-      if (!grid.same) {
-        fail(l, 'grid_mismatch', `${path}: ${grid.reason ?? 'grid differs from the CT'}`, ctShare);
+      let fitted = fittedMaps.get(mask);
+      if (!fitted) {
+        fitted = fitToCt(mask.volume, ct.grid, mask.fileGrid);
+        if (l.source.kind === 'multilabel') fittedMaps.set(mask, fitted);
+      }
+      if (!fitted.ok) {
+        fail(l, 'grid_mismatch', `${path}: ${fitted.reason}`, ctShare);
         return;
       }
-      prep = preprocessLabel(ct, mask, {
+      warning = [fitted.warning, l.source.kind === 'file' ? maskValueNote(mask.volume.data) : null].filter(Boolean).join('; ') || null;
+      prep = preprocessLabel(ct, fitted.volume, {
         ...prepSettings,
         // A label inside a label map is scored on its value, without a binary copy of the map.
         label: l.source.kind === 'multilabel' ? l.source.value : undefined,
@@ -169,7 +177,7 @@ export async function scoreCaseLabels(
       slices: prep.slices,
       sliceDsc,
       status: 'ok',
-      message: '',
+      message: [ctNote, warning].filter(Boolean).join('; '),
       seconds: ctShare + ownSeconds + preds.seconds,
     });
   }, () => ctx.batcher.flush());

@@ -23,7 +23,9 @@ export async function atomicWrite(fs: StoreFs, target: string, bytes: Uint8Array
     if (err instanceof SentinelError) throw err;
     throw new SentinelError('io', `could not be written (${reason(err)}); the previous file is unchanged`, target, { cause: err });
   }
-  await fs.syncDir(dir);
+  // The new file is in place: a folder sync that fails (best effort already where folders cannot be opened) must
+  // not report the write as failed, or a caller would undo what is already there (its history entry, say).
+  await fs.syncDir(dir).catch(() => undefined);
 }
 
 /** Writes a file that must not exist yet (history entries): false when the name is taken. */

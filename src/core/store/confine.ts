@@ -2,7 +2,7 @@
  * Path confinement: every file the store reads or writes is named by a path relative to the dataset root (or its
  * workspace), and may not leave it, by `..`, by being absolute, or through a symbolic link.
  */
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { SentinelError } from '../errors';
 import type { StoreFs } from './store-fs';
 
@@ -36,12 +36,19 @@ export function confinedJoin(base: string, rel: string): string {
 }
 
 /**
- * The deepest existing folder on the way from `base` to `abs` has its real path (symlinks resolved) inside
- * `base`'s real path: writing at `abs` cannot land outside `base`.
+ * Writing at `abs` cannot land outside `base`: the file itself, when it exists, and the deepest existing folder on
+ * the way to it have their real paths (symlinks resolved) inside `base`'s real path. A file that is a link to
+ * somewhere else counts as outside too: a save must neither write through it nor replace the link.
  */
 export async function staysInside(fs: StoreFs, base: string, abs: string): Promise<boolean> {
   const realBase = await fs.realpath(base).catch(() => null);
   if (!realBase) return false;
+  if (await fs.stat(abs)) {
+    const realFile = await fs.realpath(abs).catch(() => null);
+    const realDir = await fs.realpath(dirname(abs)).catch(() => null);
+    // The file is not a link itself (its real path is its folder's real path + its name), and lies inside.
+    if (realFile === null || realDir === null || realFile !== join(realDir, basename(abs)) || !isWithin(realBase, realFile)) return false;
+  }
   let probe = abs;
   for (;;) {
     const st = await fs.stat(probe);

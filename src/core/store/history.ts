@@ -41,10 +41,11 @@ export function historyDir(base: string, caseId: string, file: string): string {
   return join(confinedJoin(join(base, STORE_DIR, 'history'), caseId), ...inCase.split('/'));
 }
 
-/** The extension history copies keep, so a version can be opened as it is (nii.gz, nii). */
+/** The extension history copies keep, so a version can be opened as it is (nii.gz, nii, seg.nrrd, nrrd, dcm). */
 export function versionExtension(file: string): string {
   const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
   if (name.endsWith('.nii.gz')) return 'nii.gz';
+  if (name.endsWith('.seg.nrrd')) return 'seg.nrrd';
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(dot + 1) : 'bin';
 }
@@ -97,13 +98,14 @@ export class FileHistory {
     await atomicWrite(this.fs, join(this.dir, HEAD), json(info));
   }
 
-  async read(id: string): Promise<{ bytes: Uint8Array; meta: ArchivedVersion } | null> {
+  /** `path`: where the version lies, named with the file's extension, so format readers can open it. */
+  async read(id: string): Promise<{ bytes: Uint8Array; meta: ArchivedVersion; path: string } | null> {
     if (!isHistoryId(id)) return null;
     const meta = await this.readJson(join(this.dir, `${id}.json`));
     if (!meta || !isArchived(meta, id)) return null;
     const path = join(this.dir, `${id}.${this.ext}`);
     try {
-      return { bytes: await this.fs.readFile(path), meta };
+      return { bytes: await this.fs.readFile(path), meta, path };
     } catch (err) {
       throw asSentinelError(err, path);
     }

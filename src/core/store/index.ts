@@ -1,7 +1,9 @@
 /** Crash-safe saves of label files with history, revert, and the workspace of read-only datasets. */
-export { LabelStore, type LabelStoreOptions, type LabelFileRef, type CurrentFile, type StoreSaveResult } from './label-store';
+export { LabelStore, type LabelStoreOptions, type LabelFileRef, type CurrentFile, type CurrentLabel, type StoreSaveResult } from './label-store';
+export { openLabelFile, checkSavable, type LabelFile } from './label-file';
+export { editFromCtGrid } from './resampled-edit';
 export type { LabelInFile, MaskChange } from './mask-rewrite';
-export { decodeVolume, labelMask, canonicalMaskToFileOrder, applyMask } from './mask-rewrite';
+export { decodeVolume, labelMask, canonicalMaskToFileOrder, applyMask, applyMaskToVolume } from './mask-rewrite';
 export { unpackNifti, packNifti, type NiftiBytes } from './nifti-bytes';
 export { nodeStoreFs, type StoreFs } from './store-fs';
 export { atomicWrite, TEMP_SUFFIX } from './atomic-write';

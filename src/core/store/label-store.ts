@@ -2,7 +2,9 @@
  * Saving, history and revert of the label files of one dataset, crash-safe, as docs/storage.md describes.
  * A save reads the file's current bytes, refuses when they are not the version the edit started from, rewrites
  * only the edited label's voxels, archives the current version into the history, then replaces the file
- * atomically. Saves of one file run one at a time; saves of different files run in parallel.
+ * atomically. Saves of one file run one at a time; saves of different files run in parallel. Every format is
+ * saved in itself (label-file.ts): NIfTI byte-exact outside the label, NRRD / .seg.nrrd / DICOM SEG re-encoded
+ * by core/formats with the file as its template.
  * A dataset that must not be written gets its corrections in the workspace, which every read then prefers.
  */
 import { dirname, join } from 'node:path';
@@ -12,8 +14,11 @@ import { atomicWrite, TEMP_SUFFIX } from './atomic-write';
 import { checkRelativePath, confinedJoin, staysInside } from './confine';
 import { FileHistory, historyDir, STORE_DIR, versionExtension, type VersionInfo, type VersionKind } from './history';
 import { KeyedMutex } from './keyed-mutex';
-import { applyMask, canonicalMaskToFileOrder, decodeVolume, labelMask, type LabelInFile, type MaskChange } from './mask-rewrite';
-import { packNifti, unpackNifti } from './nifti-bytes';
+import { canonicalMaskToFileOrder, type LabelInFile, type MaskChange } from './mask-rewrite';
+import { checkSavable, openLabelFile, type LabelFile } from './label-file';
+import { editFromCtGrid } from './resampled-edit';
+import { judgeGrid } from '../dataset/grid-rule';
+import type { Grid, Volume } from '../volume';
 import { nodeStoreFs, type StoreFs } from './store-fs';
 import { contentVersion, HistoryClock, isHistoryId } from './version-id';
 import { WORKSPACE_INFO, workspaceDirFor } from './workspace';
@@ -36,6 +41,22 @@ export interface LabelFileRef {
   /** The label's path as the scores use it (file, or file#value). */
   labelPath: string;
   label: LabelInFile;
+  /**
+   * The case CT's grid (as the manifest has it): places a DICOM SEG's frames, and tells a label on another grid,
+   * which the editor shows and edits resampled onto the CT's (dataset/grid-rule).
+   */
+  ctGrid?: Grid;
+}
+
+/** One label as the file holds it now. */
+export interface CurrentLabel {
+  current: CurrentFile;
+  /** The label as 0/1 in the file's voxel order, and that order's grid. */
+  mask: Volume;
+  /** The grid the file holds (differs from mask.grid only for a DICOM SEG its reader placed on the CT's grid). */
+  fileGrid: Grid;
+  /** All of the file's values (file voxel order), for context of its other labels; null when segments overlap. */
+  values: Volume | null;
 }
 
 export interface CurrentFile {
@@ -112,12 +133,21 @@ export class LabelStore {
     }
   }
 
+  /** The label's voxels decoded from the very bytes whose version is returned (a save's conflict check refers to them). */
+  async readLabel(ref: LabelFileRef): Promise<CurrentLabel> {
+    const current = await this.readCurrent(ref.file);
+    const file = await this.open(ref, current.bytes, current.abs);
+    const mask: Volume = { grid: file.grid, data: await file.labelMask(ref.label) };
+    return { current, mask, fileGrid: file.fileGrid, values: file.volume };
+  }
+
   /**
-   * Saves `mask` (0/1 in the voxel order closest to RAS, as loadLabel gave it) as the label's voxels, if the file
-   * is still at `baseVersion`.
+   * Saves `mask` (0/1 in the voxel order closest to RAS, as loadLabel gave it: on the label's own grid, or on the
+   * CT's when the label lies on another grid) as the label's voxels, if the file is still at `baseVersion`.
    */
   async saveMask(ref: LabelFileRef, mask: Uint8Array, who: { annotator: string; baseVersion: string }): Promise<StoreSaveResult> {
     checkRelativePath(ref.file, 'label file');
+    checkSavable(ref.file);
     return fileLocks.run(this.lockKey(ref.file), async () => {
       const current = await this.readCurrent(ref.file);
       if (current.version !== who.baseVersion) {
@@ -127,10 +157,14 @@ export class LabelStore {
           current.abs,
         );
       }
-      const n = await unpackNifti(current.bytes, current.abs);
-      const change = applyMask(n, ref.label, canonicalMaskToFileOrder(n, mask));
+      const file = await this.open(ref, current.bytes, current.abs);
+      const fileMask =
+        ref.ctGrid && judgeGrid(file.grid, ref.ctGrid).kind === 'resample'
+          ? editFromCtGrid(file.grid, await file.labelMask(ref.label), ref.ctGrid, mask, current.abs)
+          : canonicalMaskToFileOrder({ grid: file.grid, file: current.abs }, mask);
+      const change = await file.apply(ref.label, fileMask);
       if (change.added === 0 && change.removed === 0) return this.unchanged(ref.file, current, change);
-      return this.commit(ref, current, await packNifti(n), { kind: 'save', annotator: who.annotator }, change);
+      return this.commit(ref, current, await file.encode(), { kind: 'save', annotator: who.annotator }, change);
     });
   }
 
@@ -141,27 +175,26 @@ export class LabelStore {
    */
   async revert(ref: LabelFileRef, version: string, annotator: string): Promise<StoreSaveResult> {
     checkRelativePath(ref.file, 'label file');
+    checkSavable(ref.file);
     return fileLocks.run(this.lockKey(ref.file), async () => {
       const current = await this.readCurrent(ref.file);
       const none: MaskChange = { added: 0, removed: 0, takenFrom: new Map() };
       if (version === current.version) return this.unchanged(ref.file, current, none);
       const old = isHistoryId(version) ? await this.readVersion(ref, version) : null;
       if (!old) throw new SentinelError('invalid_argument', `no version "${version}" in this file's history`, current.abs);
-      if (contentVersion(old) === current.version) return this.unchanged(ref.file, current, none);
+      if (contentVersion(old.bytes) === current.version) return this.unchanged(ref.file, current, none);
+      const then = await this.open(ref, old.bytes, old.path);
+      const n = await this.open(ref, current.bytes, current.abs);
       if (ref.label.kind === 'file') {
-        const oldMask = labelMask(decodeVolume(await unpackNifti(old, current.abs)), ref.label);
-        const nowMask = labelMask(decodeVolume(await unpackNifti(current.bytes, current.abs)), ref.label);
-        const change = diffMasks(nowMask, oldMask);
-        return this.commit(ref, current, old, { kind: 'revert', annotator }, change);
+        const change = diffMasks(await n.labelMask(ref.label), await then.labelMask(ref.label));
+        return this.commit(ref, current, old.bytes, { kind: 'revert', annotator }, change);
       }
-      const then = await unpackNifti(old, current.abs);
-      const n = await unpackNifti(current.bytes, current.abs);
-      if (then.layout.voxels !== n.layout.voxels || then.grid.dims.some((d, i) => d !== n.grid.dims[i])) {
+      if (then.grid.dims.some((d, i) => d !== n.grid.dims[i])) {
         throw new SentinelError('unsupported', `version ${version} has another grid (${then.grid.dims.join('x')}) than the file now`, current.abs);
       }
-      const change = applyMask(n, ref.label, labelMask(decodeVolume(then), ref.label));
+      const change = await n.apply(ref.label, await then.labelMask(ref.label));
       if (change.added === 0 && change.removed === 0) return this.unchanged(ref.file, current, change);
-      return this.commit(ref, current, await packNifti(n), { kind: 'revert', annotator }, change);
+      return this.commit(ref, current, await n.encode(), { kind: 'revert', annotator }, change);
     });
   }
 
@@ -263,12 +296,17 @@ export class LabelStore {
     };
   }
 
-  private async readVersion(ref: LabelFileRef, id: string): Promise<Uint8Array | null> {
+  private async readVersion(ref: LabelFileRef, id: string): Promise<{ bytes: Uint8Array; path: string } | null> {
     for (const h of this.histories(ref)) {
       const got = await h.read(id);
-      if (got) return got.bytes;
+      if (got) return got;
     }
     return null;
+  }
+
+  /** `bytes` (the content of the file at `abs`) opened in the label file's format. */
+  private open(ref: LabelFileRef, bytes: Uint8Array, abs: string): Promise<LabelFile> {
+    return openLabelFile(bytes, abs, ref.ctGrid ? { referenceGrid: ref.ctGrid } : {});
   }
 
   /** The file's history in the dataset and in the workspace (a dataset can turn read-only between saves). */

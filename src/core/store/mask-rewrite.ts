@@ -1,5 +1,6 @@
 /**
- * One label's voxels in a NIfTI file, read and rewritten. A label is a binary mask file (every voxel > 0, as the
+ * One label's voxels in a label file, read and rewritten (NIfTI bytes in place, or a decoded volume of another
+ * format that is encoded again afterwards). A label is a binary mask file (every voxel > 0, as the
  * scorer reads it) or one value of a multi-label map. Rewriting changes only this label's voxels: voxels of the
  * new mask take the label's value (in a map, taking them from whichever label had them), voxels of the label
  * outside the new mask become 0, every other byte of the file stays as it was.
@@ -7,8 +8,8 @@
 import { SentinelError } from '../errors';
 import { closestCanonical, inverseOrientation, reorient, reorientGrid } from '../nifti';
 import { decodeVoxels } from '../nifti/voxels';
-import type { Volume } from '../volume';
-import { editVoxels, type NiftiBytes } from './nifti-bytes';
+import type { Grid, Volume, VoxelArray } from '../volume';
+import { editVoxels, type NiftiBytes, type VoxelEditor } from './nifti-bytes';
 
 export type LabelInFile = { kind: 'file' } | { kind: 'multilabel'; value: number };
 
@@ -46,12 +47,13 @@ export function labelMask(volume: Volume, label: LabelInFile): Uint8Array {
  * A mask in the voxel order closest to RAS (as the editor has it) brought back to the file's own voxel order.
  * Its length must be the file's voxel count.
  */
-export function canonicalMaskToFileOrder(n: NiftiBytes, mask: Uint8Array): Uint8Array {
-  const { grid, layout, file } = n;
-  if (mask.length !== layout.voxels) {
+export function canonicalMaskToFileOrder(n: { grid: Grid; file: string }, mask: Uint8Array): Uint8Array {
+  const { grid, file } = n;
+  const voxels = grid.dims[0] * grid.dims[1] * grid.dims[2];
+  if (mask.length !== voxels) {
     const o = closestCanonical(grid.affine);
     const dims = reorientGrid(grid, o).dims;
-    throw new SentinelError('invalid_argument', `the mask has ${mask.length} voxels; this label's grid ${dims.join('x')} has ${layout.voxels}`, file);
+    throw new SentinelError('invalid_argument', `the mask has ${mask.length} voxels; this label's grid ${dims.join('x')} has ${voxels}`, file);
   }
   const o = closestCanonical(grid.affine);
   const canonical: Volume = { grid: reorientGrid(grid, o), data: mask };
@@ -60,10 +62,39 @@ export function canonicalMaskToFileOrder(n: NiftiBytes, mask: Uint8Array): Uint8
 
 /** Rewrites the label in `n.raw` to `fileMask` (file voxel order, non-zero = inside). */
 export function applyMask(n: NiftiBytes, label: LabelInFile, fileMask: Uint8Array): MaskChange {
-  const ed = editVoxels(n);
+  return applyWithEditor(editVoxels(n), label, fileMask, n.file);
+}
+
+/** Rewrites the label in a decoded volume (file voxel order) to `fileMask`, in place. */
+export function applyMaskToVolume(volume: Volume, label: LabelInFile, fileMask: Uint8Array, file: string): MaskChange {
+  return applyWithEditor(volumeEditor(volume.data, file), label, fileMask, file);
+}
+
+const INTEGER_RANGE: Record<string, [number, number]> = {
+  Uint8Array: [0, 255], Int8Array: [-128, 127], Uint16Array: [0, 65535], Int16Array: [-32768, 32767],
+  Uint32Array: [0, 4294967295], Int32Array: [-2147483648, 2147483647],
+};
+
+/** Values are stored as they are: only an integer array's range can refuse one. */
+function volumeEditor(data: VoxelArray, file: string): VoxelEditor {
+  const range = INTEGER_RANGE[data.constructor.name];
+  return {
+    data,
+    scaled: (v) => v,
+    toStored(value) {
+      if (range && !(Number.isInteger(value) && value >= range[0] && value <= range[1])) {
+        throw new SentinelError('unsupported', `the value ${value} cannot be stored in this file's ${data.constructor.name}`, file);
+      }
+      return value;
+    },
+    commit: () => undefined,
+  };
+}
+
+function applyWithEditor(ed: VoxelEditor, label: LabelInFile, fileMask: Uint8Array, file: string): MaskChange {
   const { data } = ed;
   if (fileMask.length !== data.length) {
-    throw new SentinelError('invalid_argument', `the mask has ${fileMask.length} voxels, the file ${data.length}`, n.file);
+    throw new SentinelError('invalid_argument', `the mask has ${fileMask.length} voxels, the file ${data.length}`, file);
   }
   const takenFrom = new Map<number, number>();
   let added = 0;

@@ -35,7 +35,9 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 export async function unpackNifti(bytes: Uint8Array, file: string): Promise<NiftiBytes> {
   const gzip = isGzip(bytes);
-  let raw: Uint8Array = bytes;
+  // An uncompressed file is copied: edits go into `raw`, and the caller's bytes are the version in place, which a
+  // save archives into the history after editing (an edit in place once archived the new voxels as the old).
+  let raw: Uint8Array = gzip ? bytes : bytes.slice();
   if (gzip) {
     try {
       const out = await gunzipAsync(bytes, { maxOutputLength: Math.min(bytes.length * DEFLATE_MAX_RATIO, bufferConstants.MAX_LENGTH) });

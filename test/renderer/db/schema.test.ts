@@ -67,7 +67,7 @@ describe('database schema versions', () => {
     names.push(db.name);
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSION);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['cases', 'edits', 'labels', 'projects', 'reviews', 'scores']);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['assignments', 'cases', 'edits', 'labels', 'projects', 'reviews', 'scores']);
     db.close();
   });
 });

@@ -31,7 +31,9 @@ export function windowedCrop(
     const row = k * nx * ny + j * nx;
     for (let i = box.colStart; i < box.colEnd; i++) {
       let v = Math.fround(ct[row + i]);
-      if (v < lo) v = lo;
+      // `!(v >= lo)` also catches NaN: a NaN voxel is outside the window (its low end), never a NaN input
+      // (scoring/voxel-checks.ts notes it). Bit-identical to the reference for every other value.
+      if (!(v >= lo)) v = lo;
       else if (v > hi) v = hi;
       dst[p++] = Math.fround(v - lo) / range;
     }

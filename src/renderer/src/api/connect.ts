@@ -7,6 +7,8 @@ import { createHttpApi } from './http-client';
 
 export type AppApi = SentinelApi & {
   pickDatasetFolder?: () => Promise<string | null>;
+  /** Electron: the folder dialog; the folder picked becomes one exports may be written to. */
+  pickExportFolder?: () => Promise<string | null>;
   onOpenRequest?: (listener: (root: string) => void) => () => void;
 };
 

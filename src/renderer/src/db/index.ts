@@ -12,8 +12,19 @@ export {
   type QueueStatus,
   type ReviewRow,
   type ScoreRow,
+  type AssignmentRow,
 } from './rows';
-export { SCHEMA_V1, SCHEMA_V2, SCHEMA_VERSION, declareSchema, upgradeToV2 } from './schema';
+export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_VERSION, declareSchema, upgradeToV2 } from './schema';
+export {
+  assignedLabelPaths,
+  deleteAssignment,
+  getAssignment,
+  listAssignments,
+  saveAssignment,
+  type AssignmentScope,
+  type SaveAssignmentOptions,
+  type SaveAssignmentResult,
+} from './assignments';
 export {
   folderName,
   forgetProject,

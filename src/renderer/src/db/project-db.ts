@@ -3,7 +3,7 @@
  * time, review decisions, edits. The dataset on disk stays the truth for masks; this is the workstation's memory.
  */
 import { Dexie, type DexieOptions, type EntityTable, type Table } from 'dexie';
-import type { CaseRow, EditRow, LabelRow, ProjectRow, ReviewRow, ScoreRow } from './rows';
+import type { AssignmentRow, CaseRow, EditRow, LabelRow, ProjectRow, ReviewRow, ScoreRow } from './rows';
 import { declareSchema } from './schema';
 
 export const DEFAULT_DB_NAME = 'sentinel-workstation';
@@ -16,6 +16,7 @@ export class ProjectDb extends Dexie {
   declare scores: EntityTable<ScoreRow, 'id'>;
   declare reviews: EntityTable<ReviewRow, 'id'>;
   declare edits: EntityTable<EditRow, 'id'>;
+  declare assignments: EntityTable<AssignmentRow, 'id'>;
 
   /** `options` can supply another IndexedDB implementation (the tests use fake-indexeddb). */
   constructor(name: string = DEFAULT_DB_NAME, options?: DexieOptions) {

@@ -95,9 +95,9 @@ export async function setAnnotator(db: ProjectDb, root: string, annotator: strin
 
 /** Removes a project and everything recorded about it. The dataset on disk is not touched. */
 export async function forgetProject(db: ProjectDb, root: string): Promise<void> {
-  await db.transaction('rw', [db.projects, db.cases, db.labels, db.scores, db.reviews, db.edits], async () => {
+  await db.transaction('rw', [db.projects, db.cases, db.labels, db.scores, db.reviews, db.edits, db.assignments], async () => {
     await db.projects.delete(root);
-    for (const table of [db.cases, db.labels, db.scores, db.reviews, db.edits] as const) {
+    for (const table of [db.cases, db.labels, db.scores, db.reviews, db.edits, db.assignments] as const) {
       await table.where('project').equals(root).delete();
     }
   });

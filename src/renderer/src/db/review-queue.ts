@@ -2,6 +2,7 @@
  * The review queue: a project's labels, worst predicted quality first. Labels without a predicted DSC (not yet
  * scored, or whose score failed) come last, so the annotator's time goes where the model expects errors.
  */
+import { assignedLabelPaths } from './assignments';
 import { ProjectDbError } from './db-error';
 import type { ProjectDb } from './project-db';
 import type { Decision, LabelRow, QueueStatus } from './rows';
@@ -16,6 +17,10 @@ export interface QueueFilters {
   /** Predicted DSC range, inclusive. Either bound restricts the queue to scored labels. */
   minDsc?: number;
   maxDsc?: number;
+  /** Only the labels of this review assignment. */
+  assignmentId?: number;
+  /** Only the labels assigned to this person (any of the project's assignments). */
+  assignee?: string;
   limit?: number;
 }
 
@@ -55,6 +60,7 @@ export async function reviewQueue(db: ProjectDb, project: string, filters: Queue
   const cases = asSet(filters.caseId);
   const statuses = filters.status ? new Set<string>(filters.status) : null;
   const decisions = filters.decision ? new Set<string>(filters.decision) : null;
+  const assigned = await assignedLabelPaths(db, project, filters);
   const items: QueueItem[] = [];
   for (const label of rows) {
     const queueStatus = queueStatusOf(label);
@@ -62,6 +68,7 @@ export async function reviewQueue(db: ProjectDb, project: string, filters: Queue
     if (cases && !cases.has(label.caseId)) continue;
     if (statuses && !statuses.has(queueStatus)) continue;
     if (decisions && !decisions.has(label.decision ?? 'none')) continue;
+    if (assigned && !assigned.has(label.labelPath)) continue;
     items.push({ ...label, queueStatus });
   }
   items.sort(compareQueue);

@@ -2,6 +2,7 @@
  * What the project database stores, one interface per table. Times are ISO-8601 UTC strings (they sort as text).
  * Every row but a project's names its project by root, so one database holds all projects the user opened.
  */
+import type { Assignment } from '../../../shared/plan/assignment';
 import type { LabelStatus } from '../../../shared/scores';
 
 export interface ProjectRow {
@@ -95,6 +96,21 @@ export interface EditRow {
   annotator: string | null;
   time: string;
   voxelsChanged: number;
+}
+
+/** A review assignment (schema v3): labels chosen by the planner, or read from an assignment file. */
+export interface AssignmentRow {
+  id?: number;
+  project: string;
+  /** What lists show: the file it came from, or the plan's budget and time. */
+  name: string;
+  /** Whom the labels are assigned to (the document's assignee); null when nobody in particular. */
+  assignee: string | null;
+  source: 'planner' | 'import';
+  /** When it was stored here. */
+  time: string;
+  /** The assignment as its file holds it, so an export writes back exactly what came in. */
+  doc: Assignment;
 }
 
 /** A label's place in the review workflow: the newest score's status, or pending while a scorable label waits. */

@@ -6,6 +6,8 @@
  * v2: labels carry their newest score and decision (`dsc`, `latest`, `decision`, `decidedAt`), indexed by
  *     [project+dsc] and [project+decision], so the review queue is one index read; the upgrade derives them
  *     from the history tables.
+ * v3: review assignments (`assignments`: the planner's choices and imported assignment files), indexed by project
+ *     and by [project+assignee] for "assigned to me"; a new table, so nothing to upgrade.
  */
 import type { Dexie, Transaction } from 'dexie';
 import { latestReview, latestScore, summaryOf } from './derive';
@@ -25,7 +27,12 @@ export const SCHEMA_V2: Readonly<Record<string, string>> = {
   labels: '[project+labelPath], project, [project+caseId], [project+organ], [project+dsc], [project+decision]',
 };
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_V3: Readonly<Record<string, string>> = {
+  ...SCHEMA_V2,
+  assignments: '++id, project, [project+assignee]',
+};
+
+export const SCHEMA_VERSION = 3;
 
 /** Fills the v2 fields of every label from its score and review history. */
 export async function upgradeToV2(tx: Transaction): Promise<void> {
@@ -76,4 +83,5 @@ export function setDerivedFields(label: LabelRow, fields: Pick<LabelRow, 'dsc' |
 export function declareSchema(db: Dexie): void {
   db.version(1).stores({ ...SCHEMA_V1 });
   db.version(2).stores({ ...SCHEMA_V2 }).upgrade(upgradeToV2);
+  db.version(3).stores({ ...SCHEMA_V3 });
 }

@@ -31,7 +31,7 @@ const ANNOTATOR_KEY = 'sentinel-annotator';
 /** Shortest time between two queue re-reads while scores stream in. */
 const QUEUE_REFRESH_MS = 250;
 
-export type Screen = 'projects' | 'queue' | 'editor';
+export type Screen = 'projects' | 'queue' | 'editor' | 'plan' | 'reports' | 'export';
 
 export interface WorkstationState {
   screen: Screen;

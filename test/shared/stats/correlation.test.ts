@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { agreement, averageRanks, mae, pearson, spearman } from '../../../src/core/eval/stats';
+import { agreement, averageRanks, mae, pearson, spearman } from '../../../src/shared/stats/correlation';
 
 interface GoldenCase {
   name: string;

@@ -2,16 +2,17 @@
  * Agreement statistics between predicted and true DSC: Pearson's r, Spearman's rho (average ranks for ties, as
  * scipy.stats.spearmanr does) and the mean absolute error. Pure functions over plain number arrays.
  * Undefined results (fewer than two pairs, a constant side) are null, never NaN, so they survive JSON.
+ * Shared: the eval report (core) and the quality report (CLI and app) use this one implementation.
  */
-import { SentinelError } from '../errors';
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
 
 function checkPairs(x: ArrayLike<number>, y: ArrayLike<number>, what: string): void {
   if (x.length !== y.length) {
-    throw new SentinelError('invalid_argument', `${what}: ${x.length} predictions against ${y.length} true values`);
+    throw new RangeError(`${what}: ${x.length} predictions against ${y.length} true values`);
   }
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) {
-      throw new SentinelError('invalid_argument', `${what}: pair ${i} is not finite (${x[i]}, ${y[i]})`);
+      throw new RangeError(`${what}: pair ${i} is not finite (${x[i]}, ${y[i]})`);
     }
   }
 }
@@ -88,4 +89,29 @@ export interface Agreement {
 /** The three agreement numbers for one set of (predicted, true) pairs. */
 export function agreement(predicted: ArrayLike<number>, truth: ArrayLike<number>): Agreement {
   return { n: predicted.length, pearson: pearson(predicted, truth), spearman: spearman(predicted, truth), mae: mae(predicted, truth) };
+}
+
+export interface CorrelationTest {
+  n: number;
+  /** Spearman's rho; null when undefined (fewer than two pairs, a constant side). */
+  rho: number | null;
+  /** Two-sided p-value; null with fewer than three pairs (no degrees of freedom) or when rho is undefined. */
+  pValue: number | null;
+}
+
+/**
+ * Spearman's rho with its two-sided p-value from Student's t with n - 2 degrees of freedom, as
+ * scipy.stats.spearmanr computes it: t = rho * sqrt((n - 2) / ((1 + rho)(1 - rho))).
+ */
+export function spearmanTest(x: ArrayLike<number>, y: ArrayLike<number>): CorrelationTest {
+  const rho = spearman(x, y);
+  const n = x.length;
+  if (rho === null || n < 3) return { n, rho, pValue: null };
+  const dof = n - 2;
+  const denom = (1 + rho) * (1 - rho);
+  // |rho| = 1 makes t infinite and p exactly 0, as scipy gives.
+  const t = denom <= 0 ? Infinity : Math.abs(rho) * Math.sqrt(dof / denom);
+  // The lower tail at -|t| rather than 1 - cdf(|t|): no cancellation for small p-values.
+  const p = t === Infinity ? 0 : 2 * tCdf(-t, dof);
+  return { n, rho, pValue: Math.min(1, p) };
 }

@@ -1,0 +1,127 @@
+/**
+ * DICOM and NRRD in the app, in Debian's Chromium against the browser host: a dataset whose cases are a DICOM series
+ * (ct/, one slice without .dcm) with NRRD masks, and the same series with a DICOM SEG liver. Open it, score it, open
+ * the NRRD liver in the editor (the vtk.js view draws the series), paint, save: the file stays NRRD and its previous
+ * version is in the history. The host serves a temporary copy, on its own port next to the config's.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { buildFormatsDataset } from '../test/core/formats-dataset';
+
+const PORT = Number(process.env.E2E_PORT ?? 47616) + 100;
+const TOKEN = 'e2e-formats-token';
+const BASE = `http://127.0.0.1:${PORT}`;
+const LIVER = 'nrrd/segmentations/liver.nrrd';
+
+let host: ChildProcess | null = null;
+let dataset = '';
+let hostLog = '';
+
+test.beforeAll(async () => {
+  dataset = await buildFormatsDataset();
+  host = spawn(process.execPath, ['bin/serve.mjs', dataset, '--port', String(PORT), '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
+  host.stdout?.on('data', (d: Buffer) => (hostLog += d.toString()));
+  host.stderr?.on('data', (d: Buffer) => (hostLog += d.toString()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${BASE}/`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (host.exitCode !== null || Date.now() > deadline) throw new Error(`the browser host did not start:\n${hostLog}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+});
+
+test.afterAll(async () => {
+  if (host?.pid !== undefined && host.exitCode === null) host.kill('SIGTERM');
+  if (dataset) await rm(resolve(dataset, '..'), { recursive: true, force: true });
+});
+
+/** Distinct colours of an element's pixels, decoded by the browser from a screenshot (a blank view has one or two). */
+async function colours(page: Page, selector: string): Promise<number> {
+  const png = (await page.locator(selector).screenshot()).toString('base64');
+  return page.evaluate(async (b64) => {
+    const g = globalThis as unknown as {
+      Image: new () => { src: string; decode(): Promise<void>; width: number; height: number };
+      document: { createElement(t: 'canvas'): { width: number; height: number; getContext(k: '2d'): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } };
+    };
+    const img = new g.Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = g.document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, img.width, img.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size;
+  }, png);
+}
+
+test('a DICOM series case with NRRD and DICOM SEG masks: open, score, edit in the editor, save as NRRD', async ({ page }, info) => {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await expect(page.getByTestId('engine-info')).toContainText('model');
+  const original = await readFile(join(dataset, LIVER));
+
+  await test.step('open the dataset: two DICOM cases, four labels', async () => {
+    await page.getByTestId('annotator-input').fill('e2e formats');
+    await page.getByTestId('annotator-input').press('Tab');
+    await page.getByTestId('root-input').fill(dataset);
+    await page.getByTestId('open-button').click();
+    await expect(page.getByTestId('project-summary')).toContainText('2 cases · 4 labels');
+    await expect(page.locator(`[data-testid=label-table] tbody tr[data-label="${LIVER}"]`)).toHaveCount(1);
+    await expect(page.locator('[data-testid=label-table] tbody tr[data-label="seg/segmentations/liver.dcm"]')).toHaveCount(1);
+  });
+
+  await test.step('score: the NRRD and DICOM SEG livers and the heart get scores', async () => {
+    await page.getByTestId('score-button').click();
+    await expect(page.locator('[data-testid=label-table] tbody tr[data-status=ok]')).toHaveCount(3, { timeout: 60_000 });
+    const liverNrrd = (await page.locator(`[data-testid=label-table] tbody tr[data-label="${LIVER}"] td:nth-child(4)`).textContent())!.trim();
+    const liverSeg = (await page.locator('[data-testid=label-table] tbody tr[data-label="seg/segmentations/liver.dcm"] td:nth-child(4)').textContent())!.trim();
+    expect(Number(liverNrrd)).toBeGreaterThan(0);
+    expect(liverSeg).toBe(liverNrrd);
+  });
+
+  await test.step('open the NRRD liver in the editor: the vtk.js view draws the series', async () => {
+    await page.locator(`[data-testid=label-table] tbody tr[data-label="${LIVER}"]`).dblclick();
+    await expect(page.getByTestId('editor-view')).toBeVisible({ timeout: 20_000 });
+    await page.waitForTimeout(500);
+    expect(await colours(page, '[data-testid=view-axial] .canvas-host')).toBeGreaterThan(50);
+    await page.screenshot({ path: info.outputPath('formats-editor.png') });
+  });
+
+  await test.step('paint and save: the file stays NRRD, its original is in the history', async () => {
+    await page.getByTestId('tool-brush').click();
+    await page.keyboard.press(']');
+    await page.keyboard.press(']');
+    const box = (await page.locator('[data-testid=view-axial] .canvas-host').boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    await page.mouse.move(cx - 40, cy);
+    await page.mouse.down();
+    for (let x = -40; x <= 40; x += 8) await page.mouse.move(cx + x, cy + x / 4);
+    await page.mouse.up();
+    await expect(page.getByTestId('undo-depth')).toHaveAttribute('data-undo', '1');
+    await page.keyboard.press('s');
+    await expect(page.getByTestId('editor-status')).toContainText('saved to');
+    const now = await readFile(join(dataset, LIVER));
+    expect(now.subarray(0, 8).toString('latin1')).toBe('NRRD0004');
+    expect(Buffer.compare(now, original)).not.toBe(0);
+    const historyDir = join(dataset, '.sentinel/history/nrrd/segmentations/liver.nrrd');
+    const kept = (await readdir(historyDir)).filter((n) => n.endsWith('.nrrd'));
+    expect(kept).toHaveLength(1);
+    expect(Buffer.compare(await readFile(join(historyDir, kept[0])), original)).toBe(0);
+    await page.screenshot({ path: info.outputPath('formats-saved.png') });
+  });
+
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,22 @@
+/**
+ * One IPC call of the API, guarded: answered only for a frame showing the app itself, and only with a request
+ * that passes the contract's schema (src/shared/api-schema.ts); then dispatched to the engine like the web host
+ * does. No electron import: test/security/api-validation.test.ts calls it as ipcMain would.
+ */
+import type { ApiMethod } from '../shared/api';
+import { validateApiRequest } from '../shared/api-schema';
+import type { Engine } from '../core/engine/engine';
+import { dispatchApiCall } from '../core/engine/dispatch';
+import { isAppFrame, type AppSource } from './hardening';
+
+export function guardedApiCall(engine: Engine, source: AppSource, method: ApiMethod, senderUrl: string | undefined, arg: unknown): Promise<unknown> {
+  // A message from another frame (an injected iframe, a page navigated elsewhere) is refused before parsing.
+  if (!senderUrl || !isAppFrame(senderUrl, source)) return Promise.reject(new Error('IPC from an unexpected frame'));
+  let request;
+  try {
+    request = validateApiRequest(method, arg);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return dispatchApiCall(engine, method, request);
+}
