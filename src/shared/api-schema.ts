@@ -9,6 +9,11 @@ import { LABEL_STATUSES, type LabelStatus } from './scores';
 const path = z.string().min(1).max(4096).refine((p) => !p.includes('\u0000'), 'path contains a NUL byte');
 const labelRef = { root: path, caseId: z.string().min(1).max(1024), labelPath: path };
 const annotator = z.string().min(1).max(200);
+/**
+ * Labels (and decisions) one export request carries. The browser host receives the whole request before checking
+ * it; this keeps the largest accepted request to a few tens of MB. Larger datasets export with `sentinel export`.
+ */
+export const MAX_EXPORT_LABELS = 200_000;
 /** Names an export in its events and in cancelExport. */
 const exportId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an export id');
 /** Content versions (sha256-…) and history ids (20250131T235959123Z). */
@@ -55,7 +60,7 @@ export const apiRequestSchemas = {
             })
             .strict(),
         )
-        .max(1_000_000)
+        .max(MAX_EXPORT_LABELS)
         .optional(),
       threshold: z.number().min(0).max(1).optional(),
       organs: z.array(z.string().min(1).max(400)).max(10_000).optional(),
@@ -76,7 +81,7 @@ export const apiRequestSchemas = {
             })
             .strict(),
         )
-        .max(1_000_000)
+        .max(MAX_EXPORT_LABELS)
         .optional(),
       force: z.boolean().optional(),
     })

@@ -3,11 +3,13 @@
  * --read-only never writes into the datasets (corrections go to their workspaces, under --workspaces when given). Opens only the folders named on its
  * command line (and what lies below them). Prints the URL with the run's token in its fragment.
  * --export-dir <folder> (repeatable): the folders the app may write exports into (none otherwise).
+ * --ep cuda,cpu: execution providers in order of preference (default cpu).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../core/engine/engine';
+import { isExecutionProvider } from '../core/inference/providers';
 import { defaultModelPath } from '../core/resources/paths';
 import { DEFAULT_PORT, startWebHost } from './server';
 
@@ -20,6 +22,7 @@ const { values, positionals } = parseArgs({
     'read-only': { type: 'boolean' },
     workspaces: { type: 'string' },
     'export-dir': { type: 'string', multiple: true },
+    ep: { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -35,7 +38,8 @@ const roots = positionals.length ? positionals : ['resources/sample'];
 const bundledSampleOnly = positionals.length === 0;
 const engine = new Engine({
   modelPath,
-  executionProviders: ['cpu'],
+  // --ep cuda,cpu: providers in order of preference; one that fails to load is passed over (engineInfo says why).
+  executionProviders: (values.ep ?? 'cpu').split(',').filter(isExecutionProvider),
   readOnly: (values['read-only'] ?? false) || bundledSampleOnly,
   workspacesDir: values.workspaces ? resolve(values.workspaces) : undefined,
   // Exports are written only into these folders (and below); none unless named.

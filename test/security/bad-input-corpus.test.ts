@@ -6,7 +6,7 @@
  * with newlines and quotes, and a dataset of 10,000 tiny cases.
  */
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { cp, link, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanDataset } from '../../src/core/dataset';
@@ -181,16 +181,20 @@ describe('bad-input corpus', () => {
 
   it('10,000 tiny cases: the scan completes, with every case, in bounded memory', async () => {
     const root = join(tmp.dir, 'many');
-    const ct = await readFile(join(DATASET, 'c01_mixed', 'ct.nii.gz'));
-    const mask = await readFile(join(DATASET, 'c01_mixed', 'segmentations', 'liver.nii.gz'));
+    // Copied next to the cases first: hard links cannot cross file systems.
+    const ct = join(tmp.dir, 'many-ct.nii.gz');
+    const mask = join(tmp.dir, 'many-liver.nii.gz');
+    await cp(join(DATASET, 'c01_mixed', 'ct.nii.gz'), ct);
+    await cp(join(DATASET, 'c01_mixed', 'segmentations', 'liver.nii.gz'), mask);
     const N = 10_000;
+    // Hard links to the corpus's files: 20,000 files to read, made in a fraction of the time of copies.
     for (let i = 0; i < N; i += 100) {
       await Promise.all(
         Array.from({ length: 100 }, async (_, k) => {
           const dir = join(root, `case${String(i + k).padStart(5, '0')}`);
           await mkdir(join(dir, 'segmentations'), { recursive: true });
-          await writeFile(join(dir, 'ct.nii.gz'), ct);
-          await writeFile(join(dir, 'segmentations', 'liver.nii.gz'), mask);
+          await link(ct, join(dir, 'ct.nii.gz'));
+          await link(mask, join(dir, 'segmentations', 'liver.nii.gz'));
         }),
       );
     }

@@ -5,7 +5,7 @@
  * value per voxel cannot hold) is read alone and given its value, so every caller tests `voxel === value` alike.
  */
 import { readSegmentMask, readVolumeFile, readVolumeInfo, type VolumeFileInfo } from '../formats';
-import { toCanonical } from '../nifti';
+import { readNifti, toCanonical } from '../nifti';
 import type { Grid, Volume } from '../volume';
 import type { LabelSource } from './manifest';
 import { isNiftiPath } from './volume-files';
@@ -33,6 +33,11 @@ export interface MaskVolume {
 }
 
 export async function readMaskVolume(abs: string, opts: ReadOptions = {}): Promise<MaskVolume> {
+  if (isNiftiPath(abs)) {
+    // NIfTI by name: straight to its reader, as before other formats existed (no sniffing, never resampled here).
+    const { volume } = await readNifti(abs);
+    return { volume: toCanonical(volume).volume, fileGrid: volume.grid };
+  }
   const file = await readVolumeFile(abs, refOpts(opts));
   return { volume: toCanonical(file.volume).volume, fileGrid: file.fileGrid };
 }

@@ -1,23 +1,17 @@
-/** Writes the standalone HTML report with the ECharts library installed beside the app inlined into it. */
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+/** Writes the standalone HTML report with the report's own ECharts build (only the charts it draws) inlined. */
+import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { asSentinelError } from '../errors';
 import { reportHtml } from '../../shared/report/html';
 import type { Report } from '../../shared/report/model';
 
-let echarts: Promise<string> | null = null;
-
-/** The text of echarts/dist/echarts.min.js, read once per process. */
-export function echartsSource(): Promise<string> {
-  if (!echarts) {
-    const file = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
-    echarts = readFile(file, 'utf8').catch((err: unknown) => {
-      echarts = null;
-      throw asSentinelError(err, file);
-    });
-  }
-  return echarts;
+/**
+ * The ECharts script the HTML report inlines: the generated build of src/shared/report/echarts-report.generated.ts
+ * (tools/report-echarts/build.ts), about half of echarts.min.js. Imported on first use, so commands that make no
+ * report do not load half a megabyte of text.
+ */
+export async function echartsSource(): Promise<string> {
+  return (await import('../../shared/report/echarts-report.generated')).ECHARTS_REPORT_SOURCE;
 }
 
 export async function renderReportHtml(report: Report, generatedAt = new Date().toISOString()): Promise<string> {

@@ -3,8 +3,9 @@
  * checksums after rescale, every transfer syntax the reader takes, and a clear error for each problem series.
  */
 import { describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
-import { basename } from 'node:path';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { listDicomSeries, readVolumeFile, readVolumeInfo } from '../../../src/core/formats';
 import { SentinelError } from '../../../src/core/errors';
 import { fixture, HAVE_SHARED_CT, maxAbsDiff, REF, refPath, weightedChecksum, type SeriesRef } from './helpers';
@@ -108,6 +109,25 @@ describe('DICOM CT series', () => {
     expect(err?.code).toBe('truncated');
     expect(err?.file).toBe(f);
     expect(err?.message).toMatch(/pixel data needs 13824 bytes/);
+  });
+
+  it('refuses a slice whose Rows promise more pixels than it holds, before allocating the volume', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sentinel-rows-'));
+    try {
+      for (const f of ['01.dcm', '02.dcm', '03.dcm']) copyFileSync(fixture(`dicom/ct-crop/${f}`), join(dir, f));
+      const bytes = readFileSync(join(dir, '02.dcm'));
+      // Implicit VR: (0028,0010) US, length 2 → Rows. 72 becomes 65535.
+      const at = bytes.indexOf(Buffer.from([0x28, 0x00, 0x10, 0x00, 0x02, 0x00, 0x00, 0x00, 72, 0]));
+      expect(at).toBeGreaterThan(0);
+      bytes.writeUInt16LE(65535, at + 8);
+      writeFileSync(join(dir, '02.dcm'), bytes);
+      const err = await readVolumeInfo(dir).then(() => undefined, (e: unknown) => e as SentinelError);
+      expect(err?.code).toBe('truncated');
+      expect(err?.file).toBe(join(dir, '02.dcm'));
+      expect(err?.message).toMatch(/96x65535x1 at 16 bits needs/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says what a folder without images holds', async () => {

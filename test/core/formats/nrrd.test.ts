@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSegmentMask, readVolumeFile, readVolumeInfo } from '../../../src/core/formats';
 import { SentinelError } from '../../../src/core/errors';
-import { binary, canonical, count, fixture, maxAbsDiff, REF, sameVoxels, valueCounts, weightedChecksum, type MaskRef } from './helpers';
+import { sameGrid } from '../../../src/core/nifti';
+import { binary, canonical, count, fixture, HAVE_SHARED_CT, maxAbsDiff, REF, sameVoxels, SHARED_CT, valueCounts, weightedChecksum, type MaskRef } from './helpers';
 
 async function expectMask(ref: MaskRef): Promise<void> {
   const file = await readVolumeFile(fixture(ref.file));
@@ -46,6 +47,15 @@ describe('NRRD', () => {
     expect(info.format).toBe('nrrd');
     expect(maxAbsDiff(info.grid.affine, REF.ct_grid.affine)).toBeLessThan(1e-4);
     expect(info.grid.dims).toEqual(REF.ct_grid.dims);
+  });
+
+  it.skipIf(!HAVE_SHARED_CT)('lands the dcmqi NRRD masks on the very grid the DICOM reader gives the CT (LPS → RAS in both)', async () => {
+    const ct = await readVolumeInfo(SHARED_CT);
+    const mask = await readVolumeInfo(fixture('dcmqi/liver_seg.nrrd'));
+    expect(mask.grid.dims).toEqual(ct.grid.dims);
+    expect(maxAbsDiff(mask.grid.affine, ct.grid.affine)).toBeLessThan(1e-4);
+    expect(sameGrid(mask.grid, ct.grid).same).toBe(true);
+    expect((await readVolumeInfo(fixture('dcmqi/liver_seg.nrrd'), { referenceGrid: ct.grid })).resampled).toBe(false);
   });
 
   it('reads detached gzip (.nhdr + .raw.gz), detached big-endian raw, and attached raw float', async () => {

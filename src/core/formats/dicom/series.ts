@@ -140,6 +140,9 @@ export async function scanDicomFolder(folder: string): Promise<DicomFolderScan> 
   });
   for (const r of results) {
     if ('reason' in r) {
+      // A DICOM file that cannot be read (cut short, damaged, a refused transfer syntax) would leave a hole in its
+      // series: it is the folder's error, named as it is. Files that are not DICOM at all are only noted.
+      if (r.error && !/no "DICM"/.test(r.error.message)) throw r.error;
       scan.skipped.push(r);
       continue;
     }
@@ -149,10 +152,7 @@ export async function scanDicomFolder(folder: string): Promise<DicomFolderScan> 
       continue;
     }
     const short = shortPixelData(file, header);
-    if (short) {
-      scan.skipped.push({ path: header.path, reason: short.message, error: short });
-      continue;
-    }
+    if (short) throw short;
     const key = header.seriesUid || '(no Series Instance UID)';
     if (!scan.series.has(key)) scan.series.set(key, []);
     scan.series.get(key)!.push(header);
@@ -180,9 +180,6 @@ export function pickSeries(scan: DicomFolderScan, seriesUid?: string): SliceHead
     return s;
   }
   if (scan.series.size === 0) {
-    // A DICOM file the reader refuses (say, big endian) is the folder's error, named as it is.
-    const refused = scan.skipped.find((s) => s.error && s.error.code !== 'corrupt' && !/DICM/.test(s.error.message));
-    if (refused?.error) throw refused.error;
     const why = scan.others.length > 0
       ? `it holds only non-image objects (${scan.others.map((o) => `${basename(o.path)}: ${o.modality ?? o.sopClassUid}`).slice(0, 3).join(', ')})`
       : scan.skipped.length > 0 ? `none of its ${scan.skipped.length} files is readable DICOM (${basename(scan.skipped[0].path)}: ${scan.skipped[0].reason})` : 'it is empty';

@@ -1,19 +1,26 @@
 /**
- * A project's whole record (project, cases, labels, score history, decisions, edits) as one JSON document, to
- * back up, move to another machine or hand to a colleague. Versioned: an import refuses a newer format instead of
- * guessing. Derived label fields are not exported; an import recomputes them from the history.
+ * A project's whole record (project, cases, labels, score history, decisions, edits, review assignments) as one
+ * JSON document, to back up, move to another machine or hand to a colleague. Versioned: an import refuses a newer
+ * format instead of guessing, and still reads every older one. Derived fields (a label's newest score and
+ * decision, an assignment's assignee) are not exported; an import recomputes them.
+ *
+ * Format 1: project, cases, labels, scores, reviews, edits. Format 2 adds `assignments` (schema v3); a format-1
+ * file imports with none. Format 2 because a build that reads only format 1 would otherwise drop them silently.
  */
 import { z } from 'zod';
+import { assignmentSchema } from '../../../shared/plan/assignment';
 import { LABEL_STATUSES, type LabelStatus } from '../../../shared/scores';
 import { ProjectDbError } from './db-error';
 import { chronological } from './derive';
 import { nowIso, type ProjectDb } from './project-db';
 import { getProject } from './projects';
-import { DECISIONS, type CaseRow, type EditRow, type LabelRow, type ProjectRow, type ReviewRow, type ScoreRow } from './rows';
+import { DECISIONS, type AssignmentRow, type CaseRow, type EditRow, type LabelRow, type ProjectRow, type ReviewRow, type ScoreRow } from './rows';
 import { derivedFields, setDerivedFields } from './schema';
 
 export const EXPORT_FORMAT = 'sentinel-workstation-project';
-export const EXPORT_FORMAT_VERSION = 1;
+export const EXPORT_FORMAT_VERSION = 2;
+/** Every format version this build imports. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 const text = z.string().max(100_000);
 const time = z.string().max(64);
@@ -71,9 +78,16 @@ const editSchema = z.object({
   voxelsChanged: z.number().int().nonnegative(),
 });
 
+const assignmentRowSchema = z.object({
+  name: text,
+  source: z.enum(['planner', 'import']),
+  time,
+  doc: assignmentSchema,
+});
+
 const exportSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
-  formatVersion: z.literal(EXPORT_FORMAT_VERSION),
+  formatVersion: z.union([z.literal(1), z.literal(EXPORT_FORMAT_VERSION)]),
   exportedAt: time,
   project: projectSchema,
   cases: z.array(caseSchema),
@@ -81,6 +95,8 @@ const exportSchema = z.object({
   scores: z.array(scoreSchema),
   reviews: z.array(reviewSchema),
   edits: z.array(editSchema),
+  /** Since format 2; absent in format 1. */
+  assignments: z.array(assignmentRowSchema).optional(),
 });
 
 export type ProjectExport = z.infer<typeof exportSchema>;
@@ -91,6 +107,10 @@ function strip<T extends { project: string; id?: number }>(row: T): Omit<T, 'pro
   delete copy.project;
   delete copy.id;
   return copy as Omit<T, 'project' | 'id'>;
+}
+
+function baseAssignment(a: AssignmentRow): z.infer<typeof assignmentRowSchema> {
+  return { name: a.name, source: a.source, time: a.time, doc: a.doc };
 }
 
 function baseLabel(l: LabelRow): z.infer<typeof labelSchema> {
@@ -119,7 +139,7 @@ function groupByLabel<T extends { labelPath: string }>(rows: T[]): Map<string, T
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function exportProject(db: ProjectDb, root: string, exportedAt: string = nowIso()): Promise<ProjectExport> {
-  return db.transaction('r', [db.projects, db.cases, db.labels, db.scores, db.reviews, db.edits], async () => {
+  return db.transaction('r', [db.projects, db.cases, db.labels, db.scores, db.reviews, db.edits, db.assignments], async () => {
     const project = await getProject(db, root);
     const cases = (await db.cases.where('project').equals(root).toArray()).sort((a, b) => byKey(a.id, b.id));
     const labels = (await db.labels.where('project').equals(root).toArray()).sort((a, b) => byKey(a.labelPath, b.labelPath));
@@ -133,6 +153,7 @@ export async function exportProject(db: ProjectDb, root: string, exportedAt: str
       scores: chronological(await db.scores.where('project').equals(root).toArray()).map(strip),
       reviews: chronological(await db.reviews.where('project').equals(root).toArray()).map(strip),
       edits: chronological(await db.edits.where('project').equals(root).toArray()).map(strip),
+      assignments: chronological(await db.assignments.where('project').equals(root).toArray()).map(baseAssignment),
     };
   });
 }
@@ -149,6 +170,7 @@ export interface ImportResult {
   scores: number;
   reviews: number;
   edits: number;
+  assignments: number;
 }
 
 function parseExport(data: unknown, source: string): ProjectExport {
@@ -164,8 +186,8 @@ function parseExport(data: unknown, source: string): ProjectExport {
   if (!head.success || head.data.format !== EXPORT_FORMAT) {
     throw new ProjectDbError('invalid_format', `not a project export (format "${EXPORT_FORMAT}" expected)`, source);
   }
-  if (head.data.formatVersion !== EXPORT_FORMAT_VERSION) {
-    throw new ProjectDbError('unsupported', `project export format ${head.data.formatVersion}; this version reads format ${EXPORT_FORMAT_VERSION}`, source);
+  if (!READABLE_VERSIONS.includes(head.data.formatVersion)) {
+    throw new ProjectDbError('unsupported', `project export format ${head.data.formatVersion}; this version reads formats ${READABLE_VERSIONS.join(', ')}`, source);
   }
   const parsed = exportSchema.safeParse(value);
   if (!parsed.success) {
@@ -182,10 +204,10 @@ function parseExport(data: unknown, source: string): ProjectExport {
 export async function importProject(db: ProjectDb, data: unknown, options: ImportOptions = {}, source = 'project export'): Promise<ImportResult> {
   const doc = parseExport(data, source);
   const root = options.root ?? doc.project.root;
-  const tables = [db.projects, db.cases, db.labels, db.scores, db.reviews, db.edits];
+  const tables = [db.projects, db.cases, db.labels, db.scores, db.reviews, db.edits, db.assignments];
   return db.transaction('rw', tables, async () => {
     await db.projects.delete(root);
-    for (const table of [db.cases, db.labels, db.scores, db.reviews, db.edits]) await table.where('project').equals(root).delete();
+    for (const table of [db.cases, db.labels, db.scores, db.reviews, db.edits, db.assignments] as const) await table.where('project').equals(root).delete();
     const project: ProjectRow = { ...doc.project, root };
     await db.projects.put(project);
     const cases: CaseRow[] = doc.cases.map((c) => ({ ...c, project: root }));
@@ -199,6 +221,9 @@ export async function importProject(db: ProjectDb, data: unknown, options: Impor
     const reviewIds = await db.reviews.bulkAdd(reviews, { allKeys: true });
     reviews.forEach((r, i) => (r.id = reviewIds[i]));
     await db.edits.bulkAdd(edits);
+    // In exported (chronological) order, so ids keep the order of equal times as well.
+    const assignments: AssignmentRow[] = (doc.assignments ?? []).map((a) => ({ ...a, project: root, assignee: a.doc.assignee ?? null }));
+    await db.assignments.bulkAdd(assignments);
     const scoresOf = groupByLabel(scores);
     const reviewsOf = groupByLabel(reviews);
     const labels: LabelRow[] = doc.labels.map((l) => {
@@ -207,6 +232,6 @@ export async function importProject(db: ProjectDb, data: unknown, options: Impor
       return row;
     });
     await db.labels.bulkAdd(labels);
-    return { root, cases: cases.length, labels: labels.length, scores: scores.length, reviews: reviews.length, edits: edits.length };
+    return { root, cases: cases.length, labels: labels.length, scores: scores.length, reviews: reviews.length, edits: edits.length, assignments: assignments.length };
   });
 }

@@ -9,11 +9,11 @@ export function reportFileName(projectName: string, ext: string): string {
 }
 
 /**
- * Saves the HTML report. ECharts is inlined from a copy bundled with the app, loaded only when a report is saved
- * (a separate chunk), so the file works offline like the CLI's.
+ * Saves the HTML report. ECharts is inlined from the report's own build, the same the CLI inlines, loaded only when a
+ * report is saved (a separate chunk), so the file works offline like the CLI's.
  */
 export async function saveHtmlReport(report: Report, projectName: string): Promise<void> {
-  const { default: echartsSource } = await import('echarts/dist/echarts.min.js?raw');
+  const { ECHARTS_REPORT_SOURCE: echartsSource } = await import('../../../shared/report/echarts-report.generated');
   const html = reportHtml(report, { echartsSource, generatedAt: new Date().toISOString() });
   downloadText(reportFileName(projectName, 'report.html'), html, 'text/html');
 }

@@ -284,8 +284,12 @@ export function createWorkstation(api: AppApi, db: ProjectDb): Workstation {
     async importJson(text, file) {
       const res = await importProject(db, text, {}, file);
       await loadRecent();
-      if (res.root === root()) await refreshQueue();
-      return `${file}: ${res.labels} labels, ${res.scores} scores, ${res.reviews} decisions, ${res.edits} edits imported for ${res.root}`;
+      if (res.root === root()) {
+        // The import replaced the project's assignments (new ids): a queue filtered to an old one would show nothing.
+        if (state.filters.assignmentId !== undefined) state.filters = { ...state.filters, assignmentId: undefined };
+        await refreshQueue();
+      }
+      return `${file}: ${res.labels} labels, ${res.scores} scores, ${res.reviews} decisions, ${res.edits} edits, ${res.assignments} assignments imported for ${res.root}`;
     },
     async importCsv(text, file) {
       const r = root();
