@@ -92,14 +92,24 @@ function same(shown: string, cli: number | null, digits = 5): void {
   expect(Number(shown)).toBeCloseTo(cli, digits);
 }
 
-/** Opens an HTML report from file:// and waits for its charts; every request must stay inside the file. */
+/**
+ * Opens an HTML report from file:// and waits for its charts (those of the first screen at once, the others as the
+ * page gets to them); every request must stay inside the file.
+ */
 async function openOffline(page: Page, file: string): Promise<number> {
   const requests: string[] = [];
+  const errors: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(pathToFileURL(file).href);
+  await expect(page.locator('body')).toHaveAttribute('data-charts-first', /^[1-9]\d*$/, { timeout: 30_000 });
   await expect(page.locator('body')).toHaveAttribute('data-charts-rendered', /^[1-9]\d*$/, { timeout: 30_000 });
   const drawn = Number(await page.locator('body').getAttribute('data-charts-rendered'));
+  expect(Number(await page.locator('body').getAttribute('data-charts-first'))).toBeLessThanOrEqual(drawn);
+  expect(await page.locator('.chart').count()).toBe(drawn);
+  expect(await page.locator('.chart[data-drawn=true]').count()).toBe(drawn);
   expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(drawn);
+  expect(errors).toEqual([]);
   expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
   return drawn;
 }

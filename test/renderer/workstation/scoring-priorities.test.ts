@@ -44,6 +44,10 @@ function fakeApi(calls: ScoreRequest[]): AppApi {
     revert: async () => {
       throw new Error('not used');
     },
+    exportToFolder: async () => {
+      throw new Error('not used');
+    },
+    cancelExport: async () => ({ cancelled: false }),
     subscribe: () => () => undefined,
   };
 }
