@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { SentinelError } from '../../errors';
 import type { Codec } from './transfer-syntax';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the Electron main bundle (ESM) already declares one, and a second declaration does not parse.
+const requireCjs = createRequire(import.meta.url);
 
 export interface FrameShape {
   rows: number;
@@ -32,8 +33,8 @@ let openJpeg: Promise<OpenJpegModule> | undefined;
 
 function loadOpenJpeg(): Promise<OpenJpegModule> {
   openJpeg ??= (async () => {
-    const factory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as OpenJpegFactory;
-    const wasmBinary = new Uint8Array(await readFile(require.resolve('@cornerstonejs/codec-openjpeg/decodewasm')));
+    const factory = requireCjs('@cornerstonejs/codec-openjpeg/decodewasmjs') as OpenJpegFactory;
+    const wasmBinary = new Uint8Array(await readFile(requireCjs.resolve('@cornerstonejs/codec-openjpeg/decodewasm')));
     // OpenJPEG reports progress on stdout; the engine keeps it quiet.
     return factory({ wasmBinary, print: () => undefined, printErr: () => undefined });
   })();
@@ -78,7 +79,7 @@ async function decodeJ2K(data: Uint8Array, shape: FrameShape, path: string): Pro
 }
 
 function decodeJpegLossless(data: Uint8Array, shape: FrameShape, path: string): Uint8Array {
-  lossless ??= (require('jpeg-lossless-decoder-js') as { Decoder: new () => LosslessDecoder }).Decoder;
+  lossless ??= (requireCjs('jpeg-lossless-decoder-js') as { Decoder: new () => LosslessDecoder }).Decoder;
   let out: ArrayBuffer;
   try {
     const copy = data.slice().buffer;

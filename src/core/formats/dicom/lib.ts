@@ -8,8 +8,9 @@ import type * as DicomParserModule from 'dicom-parser';
 export type { DataSet, Element } from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
 
-const require = createRequire(import.meta.url);
-export const dicomParser = require('dicom-parser') as typeof DicomParserModule;
+// Not named `require`: the Electron main bundle (ESM) already declares one, and a second declaration does not parse.
+const requireCjs = createRequire(import.meta.url);
+export const dicomParser = requireCjs('dicom-parser') as typeof DicomParserModule;
 
 /** A string attribute (all values, backslash-joined), trimmed; undefined when absent or empty. */
 export function str(ds: DataSet, tag: string): string | undefined {
