@@ -35,7 +35,7 @@ test('refuses a folder outside the datasets the host was started with', async ({
   await page.goto(`/#token=${E2E_TOKEN}`);
   await page.getByTestId('root-input').fill('/etc');
   await page.getByTestId('open-button').click();
-  await expect(page.getByTestId('error')).toContainText('outside the folders this host may open');
+  await expect(page.getByTestId('error')).toContainText('outside the folders this app may open');
 });
 
 test('the API refuses calls without the token', async ({ request }) => {

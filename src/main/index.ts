@@ -9,6 +9,7 @@ import { Engine } from '../core/engine/engine';
 import { isExecutionProvider } from '../core/inference/providers';
 import { createHardenedWindow, hardenSession, hardenWebContents, isAppFrame, type AppSource } from './hardening';
 import { guardedApiCall } from './ipc';
+import { FolderAllowList } from '../core/engine/folder-allow-list';
 import inferenceWorkerPath from '../core/inference/worker?modulePath';
 import prepWorkerPath from '../core/scoring/prep-worker?modulePath';
 
@@ -27,14 +28,18 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-function wireIpc(eng: Engine): void {
+function wireIpc(eng: Engine, folders: FolderAllowList): void {
+  // The renderer may open only folders the user chose in the dialog (now or in an earlier run) or passed with --open.
+  const hooks = { openRoot: (path: string) => folders.confine(path) };
   for (const method of API_METHODS) {
-    ipcMain.handle(`sentinel:${method}`, (event, arg: unknown) => guardedApiCall(eng, appSource, method, event.senderFrame?.url, arg));
+    ipcMain.handle(`sentinel:${method}`, (event, arg: unknown) => guardedApiCall(eng, appSource, method, event.senderFrame?.url, arg, hooks));
   }
   ipcMain.handle('sentinel:pickDatasetFolder', async (event) => {
     if (!event.senderFrame || !isAppFrame(event.senderFrame.url, appSource)) throw new Error('IPC from an unexpected frame');
     const r = await dialog.showOpenDialog({ properties: ['openDirectory'], title: 'Open a dataset folder' });
-    return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
+    if (r.canceled || r.filePaths.length === 0) return null;
+    await folders.allow(r.filePaths[0]);
+    return r.filePaths[0];
   });
   // Exports may only be written into a folder the user picked here (or below it): the renderer cannot name one.
   ipcMain.handle('sentinel:pickExportFolder', async (event) => {
@@ -69,9 +74,13 @@ void app.whenReady().then(async () => {
     prepWorker: { path: prepWorkerPath, execArgv: [] },
     resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources'),
   });
-  wireIpc(engine);
-  const win = createWindow();
   const initial = flag('open');
+  const folders = await FolderAllowList.create(initial ? [initial] : [], {
+    persistFile: join(app.getPath('userData'), 'allowed-folders.json'),
+    howToAllow: 'choose it with Open folder…',
+  });
+  wireIpc(engine, folders);
+  const win = createWindow();
   if (initial) win.webContents.once('did-finish-load', () => win.webContents.send('sentinel:open', initial));
 });
 

@@ -6,10 +6,21 @@
 import type { ApiMethod } from '../shared/api';
 import { validateApiRequest } from '../shared/api-schema';
 import type { Engine } from '../core/engine/engine';
-import { dispatchApiCall } from '../core/engine/dispatch';
+import { dispatchApiCall, type DispatchHooks } from '../core/engine/dispatch';
 import { isAppFrame, type AppSource } from './hardening';
 
-export function guardedApiCall(engine: Engine, source: AppSource, method: ApiMethod, senderUrl: string | undefined, arg: unknown): Promise<unknown> {
+/**
+ * `openRoot` confines openProject to the folders the user allowed (core/engine/folder-allow-list.ts); without it
+ * any folder opens, which only tests should rely on.
+ */
+export function guardedApiCall(
+  engine: Engine,
+  source: AppSource,
+  method: ApiMethod,
+  senderUrl: string | undefined,
+  arg: unknown,
+  hooks: DispatchHooks = {},
+): Promise<unknown> {
   // A message from another frame (an injected iframe, a page navigated elsewhere) is refused before parsing.
   if (!senderUrl || !isAppFrame(senderUrl, source)) return Promise.reject(new Error('IPC from an unexpected frame'));
   let request;
@@ -18,5 +29,5 @@ export function guardedApiCall(engine: Engine, source: AppSource, method: ApiMet
   } catch (err) {
     return Promise.reject(err);
   }
-  return dispatchApiCall(engine, method, request);
+  return dispatchApiCall(engine, method, request, hooks);
 }

@@ -4,11 +4,12 @@
  * requests from any other origin are refused; only folders under the allowed roots can be opened.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { API_METHODS, type ApiMethod } from '../shared/api';
+import { FolderAllowList } from '../core/engine/folder-allow-list';
 import { validateApiRequest } from '../shared/api-schema';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_CONTENT_TYPE } from '../shared/binary-envelope';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
@@ -55,7 +56,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('hex');
   const port = opts.port ?? DEFAULT_PORT;
   const staticDir = resolve(opts.staticDir);
-  const allowed = await Promise.all(opts.allowedRoots.map(async (r) => realpath(resolve(r)).catch(() => resolve(r))));
+  const allowList = await FolderAllowList.create(opts.allowedRoots, {
+    howToAllow: 'start the host with that folder: npm run serve -- <folder>',
+  });
+  const confine = (path: string): Promise<string> => allowList.confine(path);
   let origin = '';
 
   const tokenOk = (given: string | null | undefined): boolean => {
@@ -105,17 +109,6 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: 'GET only' });
     return serveStatic(url.pathname, res);
-  }
-
-  /** The real path of a folder to open, if it lies under an allowed root (symlinks resolved first). */
-  async function confine(path: string): Promise<string> {
-    const real = await realpath(resolve(path)).catch(() => {
-      throw new Error(`${path}: no such folder`);
-    });
-    if (!allowed.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep))) {
-      throw new Error(`${path}: outside the folders this host may open (start it with that folder: npm run serve -- <folder>)`);
-    }
-    return real;
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {

@@ -116,7 +116,7 @@ describe('web host', () => {
   it('opens only folders under the allowed roots, symlinks resolved first', async () => {
     const out = await api('openProject', outside);
     expect(out.reply.ok).toBe(false);
-    expect(out.reply.ok === false && out.reply.error).toMatch(/outside the folders this host may open/);
+    expect(out.reply.ok === false && out.reply.error).toMatch(/outside the folders this app may open/);
     const dotdot = await api('openProject', join(allowed, '..', 'outside'));
     expect(dotdot.reply.ok === false && dotdot.reply.error).toMatch(/outside the folders/);
     const viaLink = await api('openProject', join(allowed, 'link-out'));
