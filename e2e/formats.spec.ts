@@ -1,19 +1,21 @@
 /**
  * DICOM and NRRD in the app, in Debian's Chromium against the browser host: a dataset whose cases are a DICOM series
- * (ct/, one slice without .dcm) with NRRD masks, and the same series with a DICOM SEG liver. Open it, score it, open
- * the NRRD liver in the editor (the vtk.js view draws the series), paint, save: the file stays NRRD and its previous
- * version is in the history. The host serves a temporary copy, on its own port next to the config's.
+ * (ct/, one slice without .dcm) with NRRD masks, the same series with a DICOM SEG liver, and with a downsampled NRRD
+ * liver. Open it, score it, open the downsampled liver (the editor says it is shown resampled onto the CT grid), open
+ * the NRRD liver in the editor (the vtk.js view draws the series, no warning), paint, save: the file stays NRRD and
+ * its previous version is in the history. The host serves a temporary copy, on its own port next to the config's.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { buildFormatsDataset } from '../test/core/formats-dataset';
+import { buildFormatsDataset, LIVER_HALF, makeCase } from '../test/core/formats-dataset';
 
 const PORT = Number(process.env.E2E_PORT ?? 47616) + 100;
 const TOKEN = 'e2e-formats-token';
 const BASE = `http://127.0.0.1:${PORT}`;
 const LIVER = 'nrrd/segmentations/liver.nrrd';
+const HALF = 'half/segmentations/liver.nrrd';
 
 let host: ChildProcess | null = null;
 let dataset = '';
@@ -21,6 +23,7 @@ let hostLog = '';
 
 test.beforeAll(async () => {
   dataset = await buildFormatsDataset();
+  await makeCase(join(dataset, 'half'), { 'liver.nrrd': LIVER_HALF });
   host = spawn(process.execPath, ['bin/serve.mjs', dataset, '--port', String(PORT), '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
   host.stdout?.on('data', (d: Buffer) => (hostLog += d.toString()));
   host.stderr?.on('data', (d: Buffer) => (hostLog += d.toString()));
@@ -72,28 +75,40 @@ test('a DICOM series case with NRRD and DICOM SEG masks: open, score, edit in th
   await expect(page.getByTestId('engine-info')).toContainText('model');
   const original = await readFile(join(dataset, LIVER));
 
-  await test.step('open the dataset: two DICOM cases, four labels', async () => {
+  await test.step('open the dataset: three DICOM cases, five labels', async () => {
     await page.getByTestId('annotator-input').fill('e2e formats');
     await page.getByTestId('annotator-input').press('Tab');
     await page.getByTestId('root-input').fill(dataset);
     await page.getByTestId('open-button').click();
-    await expect(page.getByTestId('project-summary')).toContainText('2 cases · 4 labels');
+    await expect(page.getByTestId('project-summary')).toContainText('3 cases · 5 labels');
     await expect(page.locator(`[data-testid=label-table] tbody tr[data-label="${LIVER}"]`)).toHaveCount(1);
     await expect(page.locator('[data-testid=label-table] tbody tr[data-label="seg/segmentations/liver.dcm"]')).toHaveCount(1);
   });
 
-  await test.step('score: the NRRD and DICOM SEG livers and the heart get scores', async () => {
+  await test.step('score: the NRRD, DICOM SEG and downsampled livers and the heart get scores', async () => {
     await page.getByTestId('score-button').click();
-    await expect(page.locator('[data-testid=label-table] tbody tr[data-status=ok]')).toHaveCount(3, { timeout: 60_000 });
+    await expect(page.locator('[data-testid=label-table] tbody tr[data-status=ok]')).toHaveCount(4, { timeout: 60_000 });
     const liverNrrd = (await page.locator(`[data-testid=label-table] tbody tr[data-label="${LIVER}"] td:nth-child(4)`).textContent())!.trim();
     const liverSeg = (await page.locator('[data-testid=label-table] tbody tr[data-label="seg/segmentations/liver.dcm"] td:nth-child(4)').textContent())!.trim();
     expect(Number(liverNrrd)).toBeGreaterThan(0);
     expect(liverSeg).toBe(liverNrrd);
   });
 
-  await test.step('open the NRRD liver in the editor: the vtk.js view draws the series', async () => {
+  await test.step('open the downsampled liver: the editor says it is shown resampled onto the CT grid', async () => {
+    await page.locator(`[data-testid=label-table] tbody tr[data-label="${HALF}"]`).dblclick();
+    await expect(page.getByTestId('editor-view')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId('label-warnings')).toBeVisible();
+    await expect(page.getByTestId('label-warnings')).toContainText('dims 256x256x3 vs 512x512x3');
+    await expect(page.getByTestId('label-warnings')).toContainText('resampled onto the CT grid, nearest neighbour');
+    await page.screenshot({ path: info.outputPath('formats-resampled.png') });
+    await page.getByTestId('back-to-queue').click();
+  });
+
+  await test.step('open the NRRD liver in the editor: the vtk.js view draws the series, no warning', async () => {
     await page.locator(`[data-testid=label-table] tbody tr[data-label="${LIVER}"]`).dblclick();
     await expect(page.getByTestId('editor-view')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId('editor-title')).toContainText('nrrd / liver');
+    await expect(page.getByTestId('label-warnings')).toHaveCount(0);
     await page.waitForTimeout(500);
     expect(await colours(page, '[data-testid=view-axial] .canvas-host')).toBeGreaterThan(50);
     await page.screenshot({ path: info.outputPath('formats-editor.png') });

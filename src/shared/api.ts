@@ -99,6 +99,11 @@ export interface LabelVolumes {
   version: string;
   /** True when corrections of this dataset go to the project's workspace instead of the dataset. */
   readOnlyDataset: boolean;
+  /**
+   * What the editor should tell the annotator about how the label is shown: resampled onto the CT's grid, a segment
+   * that overlaps others in its file, a mask file that is not plainly binary. Absent when there is nothing to say.
+   */
+  warnings?: string[];
 }
 
 export interface HistoryEntry {

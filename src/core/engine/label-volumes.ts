@@ -10,6 +10,7 @@ import { toCanonical } from '../nifti';
 import { mapLimit } from '../dataset/concurrency';
 import { fitToCt } from '../dataset/grid-rule';
 import { LabelVolumeReader, readCanonical, type MaskVolume } from '../dataset/read-volume';
+import { maskValueNote } from '../scoring/voxel-checks';
 import { labelPath, type CaseEntry, type DatasetManifest, type LabelEntry } from '../dataset/manifest';
 import type { LabelFileRef, LabelInFile, LabelStore } from '../store';
 import type { Volume, VoxelArray } from '../volume';
@@ -58,6 +59,7 @@ export async function loadLabelVolumes(store: LabelStore, entry: CaseEntry, labe
   const fitted = fitToCt(toCanonical(got.mask).volume, ct.grid, got.fileGrid);
   if (!fitted.ok) throw new SentinelError('grid_mismatch', fitted.reason, label.source.path);
   const mask = fitted.volume.data instanceof Uint8Array ? fitted.volume.data : Uint8Array.from(fitted.volume.data);
+  const warnings = labelWarnings(label, fitted.warning, got.values);
 
   const others = entry.labels.filter((l) => l !== label && l.status !== 'error' && l.status !== 'grid_mismatch').slice(0, MAX_CONTEXT);
   // The label's own multi-label file is decoded already: its other labels are painted from that decode.
@@ -77,7 +79,24 @@ export async function loadLabelVolumes(store: LabelStore, entry: CaseEntry, labe
     ...(context ? { context: context.map, contextNames: context.names } : {}),
     version: current.version,
     readOnlyDataset: await store.savesToWorkspace(label.source.path),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/**
+ * What the annotator should know about how the label is shown, said as scoring says it: resampled onto the CT's
+ * grid (the grid rule's message), a segment of a file whose segments overlap (shown and saved whole, the others
+ * kept), a mask file that is not plainly binary (voxel-checks' note; every voxel > 0 is shown as inside).
+ */
+function labelWarnings(label: LabelEntry, resampled: string | null, values: Volume | null): string[] {
+  const out: string[] = [];
+  if (resampled) out.push(resampled);
+  if (label.source.kind === 'multilabel' && values === null) {
+    out.push(`the segments of ${label.source.path} overlap: this segment is shown and saved whole, the other segments keep their voxels`);
+  }
+  const note = label.source.kind === 'file' && values ? maskValueNote(values.data) : null;
+  if (note) out.push(note);
+  return out;
 }
 
 /**

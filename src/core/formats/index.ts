@@ -9,7 +9,8 @@
  *   voxel order, nothing is resampled and grid stays the file's own.
  * - VolumeFileInfo.seriesUid / .files: for 'dicom-series', the series read and its slice files in k order.
  * - opts.seriesUid: which series of a multi-series DICOM folder to read (without it such a folder is an error
- *   that lists the series); listDicomSeries(folder) lists them.
+ *   that lists the series, unless the folder's SERIES_CHOICE_FILE `.series` names one); listDicomSeries(folder)
+ *   lists them.
  * - writeMaskFile req.segment: write only that segment (mask is its 0/1 mask), keeping every other segment of the
  *   template as it is: the way to save into overlapping files (layered .seg.nrrd, overlapping DICOM SEG).
  * - encodeMaskFiles(req): like writeMaskFile but returns every file to write; a .nhdr gives two (header, data).
@@ -21,13 +22,14 @@ import type { Grid, Volume } from '../volume';
 import { detectVolumeFormat, type VolumeFormat } from './detect';
 import {
   dicomSegInfo, dicomSeriesGeometry, encodeDicomSeg, listDicomSeries, readDicomSegLabelMap, readDicomSegMask, readDicomSeries,
+  SERIES_CHOICE_FILE,
 } from './dicom';
 import { encodeNrrdMask, equalsMask, nrrdInfo, nrrdSegmentMask, nrrdVolume } from './nrrd';
 import { resampleNearest, sameWorldGrid, toVoxelOrder } from './resample';
 
 export type { VolumeFormat } from './detect';
 export type { SeriesSummary } from './dicom';
-export { detectVolumeFormat, listDicomSeries, resampleNearest };
+export { detectVolumeFormat, listDicomSeries, resampleNearest, SERIES_CHOICE_FILE };
 
 export interface VolumeFileInfo {
   format: VolumeFormat;

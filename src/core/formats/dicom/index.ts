@@ -7,14 +7,14 @@ import { readDicomHeader } from './read-file';
 import { segLabelMap, segMask } from './seg-decode';
 import { ownGrid, segPlacement } from './seg-grid';
 import { readSegObject, type SegObject } from './seg-read';
-import { pickSeries, scanDicomFolder, sliceHeader, summarise, type DicomFolderScan, type SeriesSummary } from './series';
+import { pickSeries, scanDicomFolder, SERIES_CHOICE_FILE, sliceHeader, summarise, type DicomFolderScan, type SeriesSummary } from './series';
 import { seriesGeometry, type SeriesGeometry } from './series-geometry';
 import { readSeriesVolume } from './series-read';
 
 export { encodeDicomSeg, type SegWriteRequest } from './seg-write';
 export { hasDicmMagic } from './read-file';
 export { SEG_SOP_CLASS } from './seg-read';
-export type { SeriesSummary } from './series';
+export { SERIES_CHOICE_FILE, type SeriesSummary } from './series';
 
 /** The folder to scan and the series to pick: a folder as given, or a file's folder and that file's series. */
 async function locate(path: string, seriesUid?: string): Promise<{ scan: DicomFolderScan; seriesUid?: string }> {
@@ -29,7 +29,7 @@ function scanWarnings(scan: DicomFolderScan): string[] {
     out.push(`${scan.skipped.length} file${scan.skipped.length === 1 ? '' : 's'} in the folder ignored (${basename(scan.skipped[0].path)}: ${scan.skipped[0].reason})`);
   }
   if (scan.others.length > 0) out.push(`${scan.others.length} non-image object${scan.others.length === 1 ? '' : 's'} (${[...new Set(scan.others.map((o) => o.modality ?? '?'))].join(', ')}) left aside`);
-  if (scan.series.size > 1) out.push(`the folder holds ${scan.series.size} image series`);
+  if (scan.series.size > 1) out.push(`the folder holds ${scan.series.size} image series${scan.chosen !== undefined ? ` (${SERIES_CHOICE_FILE} picks ${scan.chosen})` : ''}`);
   return out;
 }
 

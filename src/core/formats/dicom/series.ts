@@ -3,14 +3,21 @@
  * by Series Instance UID, and non-image objects (SEG, structure sets, reports) are set aside.
  */
 import { readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { SentinelError } from '../../errors';
-import { mapLimit } from '../files';
+import { mapLimit, readWhole } from '../files';
 import { num, nums, str, TAG, us } from './lib';
 import { readDicomHeader, type DicomFile } from './read-file';
 
 /** A folder with more files than this is not one case's image. */
 export const MAX_FOLDER_FILES = 20000;
+/**
+ * A file in a series folder naming the Series Instance UID to read when the folder holds several image series.
+ * A dot file, so that folder listings of slices (here and in detect.ts) never take it for a slice.
+ */
+export const SERIES_CHOICE_FILE = '.series';
+/** A UID is at most 64 characters; the file may hold a comment line or two as well. */
+const MAX_CHOICE_BYTES = 4096;
 const SEG_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.66.4';
 /** SOP classes that carry no image slice: SEG, RT structures/plans/doses, SR, presentation states, KOS. */
 const NON_IMAGE = /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.(66\.|481\.[2-9]|88\.|11\.|104\.)/;
@@ -57,6 +64,8 @@ export interface DicomFolderScan {
   others: SliceHeader[];
   /** Files that are not readable DICOM, with the reason. */
   skipped: { path: string; reason: string; error?: SentinelError }[];
+  /** The series named by the folder's SERIES_CHOICE_FILE, when it has one. */
+  chosen?: string;
 }
 
 export function sliceHeader(file: DicomFile): SliceHeader {
@@ -129,6 +138,7 @@ export async function scanDicomFolder(folder: string): Promise<DicomFolderScan> 
     throw new SentinelError('too_large', `the folder holds ${files.length} files; a series folder is read up to ${MAX_FOLDER_FILES}`, folder);
   }
   const scan: DicomFolderScan = { folder, series: new Map(), others: [], skipped: [] };
+  if (entries.some((e) => e.isFile() && e.name === SERIES_CHOICE_FILE)) scan.chosen = await readSeriesChoice(join(folder, SERIES_CHOICE_FILE));
   const results = await mapLimit(files, 8, async (path) => {
     try {
       const file = await readDicomHeader(path);
@@ -160,6 +170,17 @@ export async function scanDicomFolder(folder: string): Promise<DicomFolderScan> 
   return scan;
 }
 
+/** The UID a SERIES_CHOICE_FILE names: its first line that is neither empty nor a # comment. */
+async function readSeriesChoice(file: string): Promise<string> {
+  const text = new TextDecoder().decode(await readWhole(file, MAX_CHOICE_BYTES, 'series choice file'));
+  const uid = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'));
+  if (!uid || !/^[0-9]+(\.[0-9]+)*$/.test(uid) || uid.length > 64) {
+    // Named as the folder's problem, so the scan's message reads "<case>/ct: .series should hold ...".
+    throw new SentinelError('invalid_argument', `${basename(file)} should hold one Series Instance UID (digits and dots, at most 64 characters)${uid ? `, not "${uid.slice(0, 80)}"` : ''}`, dirname(file));
+  }
+  return uid;
+}
+
 export function summarise(scan: DicomFolderScan): SeriesSummary[] {
   return [...scan.series.entries()].map(([seriesUid, slices]) => {
     const first = slices[0];
@@ -172,11 +193,18 @@ export function summarise(scan: DicomFolderScan): SeriesSummary[] {
   });
 }
 
-/** The one image series to read: the one named, or the only one there is. */
+/**
+ * The one image series to read: the one named (by the caller, else by the folder's SERIES_CHOICE_FILE), or the only
+ * one there is.
+ */
 export function pickSeries(scan: DicomFolderScan, seriesUid?: string): SliceHeader[] {
-  if (seriesUid !== undefined) {
-    const s = scan.series.get(seriesUid);
-    if (!s) throw new SentinelError('not_found', `no image series ${seriesUid} in this folder (series: ${[...scan.series.keys()].join(', ') || 'none'})`, scan.folder);
+  const wanted = seriesUid ?? scan.chosen;
+  if (wanted !== undefined) {
+    const s = scan.series.get(wanted);
+    if (!s) {
+      const by = seriesUid === undefined ? `${SERIES_CHOICE_FILE} names ${wanted}, but there is no such image series in this folder` : `no image series ${wanted} in this folder`;
+      throw new SentinelError('not_found', `${by} (series: ${[...scan.series.keys()].join(', ') || 'none'})`, scan.folder);
+    }
     return s;
   }
   if (scan.series.size === 0) {
@@ -189,7 +217,12 @@ export function pickSeries(scan: DicomFolderScan, seriesUid?: string): SliceHead
     const list = summarise(scan)
       .map((s) => `${s.seriesUid} (${s.slices} slice${s.slices === 1 ? '' : 's'}${s.description ? `, "${s.description}"` : ''})`)
       .join('; ');
-    throw new SentinelError('unsupported', `the folder holds ${scan.series.size} image series; choose one by its Series Instance UID: ${list}`, scan.folder);
+    throw new SentinelError(
+      'unsupported',
+      `the folder holds ${scan.series.size} image series: ${list}. To use one, write its Series Instance UID into a file named ` +
+        `${SERIES_CHOICE_FILE} in this folder, or move the other series' files out of it`,
+      scan.folder,
+    );
   }
   return [...scan.series.values()][0];
 }
