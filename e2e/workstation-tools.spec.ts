@@ -159,11 +159,25 @@ async function axialScreenMap(page: Page): Promise<(i: number, j: number) => { x
 function axialMapper(page: Page): (i: number, j: number) => Promise<{ x: number; y: number }> {
   let box = '';
   let map: ((i: number, j: number) => { x: number; y: number }) | null = null;
+  const boxNow = async (): Promise<string> => JSON.stringify(await page.locator('[data-testid=view-axial] .canvas-host').boundingBox());
   return async (i, j) => {
-    const now = JSON.stringify(await page.locator('[data-testid=view-axial] .canvas-host').boundingBox());
+    const now = await boxNow();
     if (!map || now !== box) {
-      map = await axialScreenMap(page);
-      box = now;
+      // A rescore arriving mid-measurement can re-wrap the bars above and move the views: measure again then.
+      for (let attempt = 1; ; attempt++) {
+        const before = await boxNow();
+        try {
+          map = await axialScreenMap(page);
+        } catch (err) {
+          if (attempt < 4 && (await boxNow()) !== before) continue;
+          throw err;
+        }
+        if ((await boxNow()) === before) {
+          box = before;
+          break;
+        }
+        if (attempt >= 4) throw new Error('the axial view keeps moving');
+      }
     }
     return map(i, j);
   };
