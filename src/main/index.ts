@@ -2,13 +2,14 @@
  * Electron main process: the window, its hardening, and the IPC wiring of the engine. The only place (with the
  * preload) that imports electron; everything it does is delegated to src/core through the shared API contract.
  */
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainEvent } from 'electron';
 import { join } from 'node:path';
 import { API_METHODS, type EngineEvent } from '../shared/api';
 import { Engine } from '../core/engine/engine';
 import { isExecutionProvider } from '../core/inference/providers';
 import { createHardenedWindow, hardenSession, hardenWebContents, isAppFrame, type AppSource } from './hardening';
 import { guardedApiCall } from './ipc';
+import { SAVE_REPLY_CHANNEL, SAVE_REQUEST_CHANNEL, UNSAVED_EDITS_DIALOG, UnloadGuard } from './close-guard';
 import { FolderAllowList } from '../core/engine/folder-allow-list';
 import inferenceWorkerPath from '../core/inference/worker?modulePath';
 import prepWorkerPath from '../core/scoring/prep-worker?modulePath';
@@ -25,7 +26,32 @@ function createWindow(): BrowserWindow {
   const win = createHardenedWindow(BrowserWindow, join(__dirname, '../preload/index.cjs'));
   if (appSource.devUrl) void win.loadURL(appSource.devUrl);
   else void win.loadFile(join(appSource.rendererDir, 'index.html'));
+  guardUnsavedEdits(win);
   return win;
+}
+
+/**
+ * Unsaved mask edits are never lost silently: the page's beforeunload refuses to unload while the editor is dirty,
+ * and the user picks Save / Discard / Cancel here (the decisions live in close-guard.ts).
+ */
+function guardUnsavedEdits(win: BrowserWindow): void {
+  const guard = new UnloadGuard();
+  const contents = win.webContents;
+  win.on('close', () => guard.windowClosing());
+  contents.on('will-prevent-unload', (event) => {
+    // Synchronous on purpose: the unload waits for this handler's decision.
+    const decision = guard.decide(dialog.showMessageBoxSync(win, { ...UNSAVED_EDITS_DIALOG, buttons: [...UNSAVED_EDITS_DIALOG.buttons] }));
+    if (decision.allowUnload) event.preventDefault();
+    if (decision.saveRequest !== null) contents.send(SAVE_REQUEST_CHANNEL, decision.saveRequest);
+  });
+  const onReply = (event: IpcMainEvent, arg: unknown): void => {
+    if (event.sender !== contents || !event.senderFrame || !isAppFrame(event.senderFrame.url, appSource)) return;
+    const next = guard.saveReplied(arg);
+    if (next === 'close') win.close();
+    else if (next === 'reload') contents.reload();
+  };
+  ipcMain.on(SAVE_REPLY_CHANNEL, onReply);
+  win.once('closed', () => ipcMain.removeListener(SAVE_REPLY_CHANNEL, onReply));
 }
 
 function wireIpc(eng: Engine, folders: FolderAllowList): void {

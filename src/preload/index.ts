@@ -4,13 +4,26 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { EngineEvent, SentinelApi } from '../shared/api';
+import { SAVE_REPLY_CHANNEL, SAVE_REQUEST_CHANNEL } from '../main/close-guard';
 
 type ElectronSentinelApi = SentinelApi & {
   pickDatasetFolder(): Promise<string | null>;
   /** The dialog's folder becomes one exports may be written to. */
   pickExportFolder(): Promise<string | null>;
   onOpenRequest(listener: (root: string) => void): () => void;
+  /**
+   * The editor's save, run when the user picks Save in main's unsaved-edits dialog; resolves true when saved. One
+   * handler at a time (the latest); the returned function removes it.
+   */
+  onSaveBeforeUnload(handler: () => Promise<boolean>): () => void;
 };
+
+let saveHandler: (() => Promise<boolean>) | null = null;
+// Main asks with a request id; the reply carries only that id and whether the save succeeded.
+ipcRenderer.on(SAVE_REQUEST_CHANNEL, (_e: IpcRendererEvent, id: unknown) => {
+  const handler = saveHandler;
+  void (handler ? handler().catch(() => false) : Promise.resolve(false)).then((saved) => ipcRenderer.send(SAVE_REPLY_CHANNEL, { id, saved: saved === true }));
+});
 
 const api: ElectronSentinelApi = {
   engineInfo: () => ipcRenderer.invoke('sentinel:engineInfo', undefined),
@@ -35,6 +48,12 @@ const api: ElectronSentinelApi = {
     const handler = (_e: IpcRendererEvent, root: string): void => listener(root);
     ipcRenderer.on('sentinel:open', handler);
     return () => ipcRenderer.removeListener('sentinel:open', handler);
+  },
+  onSaveBeforeUnload(handler) {
+    saveHandler = handler;
+    return () => {
+      if (saveHandler === handler) saveHandler = null;
+    };
   },
 };
 

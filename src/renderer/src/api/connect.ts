@@ -10,6 +10,8 @@ export type AppApi = SentinelApi & {
   /** Electron: the folder dialog; the folder picked becomes one exports may be written to. */
   pickExportFolder?: () => Promise<string | null>;
   onOpenRequest?: (listener: (root: string) => void) => () => void;
+  /** Electron: the save run when the user picks Save in the unsaved-edits dialog of a close or reload. */
+  onSaveBeforeUnload?: (handler: () => Promise<boolean>) => () => void;
 };
 
 declare global {

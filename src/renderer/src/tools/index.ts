@@ -38,6 +38,7 @@ export {
   chordOf,
   parseChord,
   resolveShortcuts,
+  scopesOverlap,
   type KeyInput,
   type ShortcutAction,
   type ShortcutConflict,
@@ -46,4 +47,16 @@ export {
   type ShortcutScope,
   type ShortcutSpec,
 } from './shortcuts';
+export {
+  SHORTCUT_STORAGE_KEY,
+  isCustomised,
+  readOverrides,
+  rebind,
+  resetAction,
+  writeOverrides,
+  type KeyValueStore,
+  type RebindResult,
+  type ShortcutOverrides,
+  type StoredOverrides,
+} from './shortcut-overrides';
 export { WINDOW_PRESETS, nextWindowPreset, windowRange, type WindowPreset } from './window-presets';

@@ -181,7 +181,8 @@ export interface ShortcutMap {
   lookup(chord: string, scope: Exclude<ShortcutScope, 'global'>): ShortcutAction | null;
 }
 
-function scopesOverlap(a: ShortcutScope, b: ShortcutScope): boolean {
+/** Whether two scopes can be active at once (a chord in both would be ambiguous). */
+export function scopesOverlap(a: ShortcutScope, b: ShortcutScope): boolean {
   return a === b || a === 'global' || b === 'global';
 }
 
