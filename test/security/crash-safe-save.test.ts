@@ -4,15 +4,17 @@
  * complete versions (the original, mask a or mask b) and reads as NIfTI, every history entry is complete (its
  * sidecar parses and its copy holds the bytes it names), and no entry is lost. Afterwards a save works, a revert
  * brings the original back exactly, and a scan still sees one label (temporary files left by kills are ignored).
+ * Kills also leave save locks of dead processes behind: every next run takes them over (else it would hang).
+ * Once older than the stale age, the temporary files the kills left are all removed by the next save.
  */
 import { spawn } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, utimes } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanDataset } from '../../src/core/dataset';
 import { readNifti } from '../../src/core/nifti';
-import { contentVersion, LabelStore, TEMP_SUFFIX, type LabelFileRef } from '../../src/core/store';
+import { contentVersion, LabelStore, STALE_TEMP_AGE_MS, TEMP_SUFFIX, type LabelFileRef } from '../../src/core/store';
 import { scratchDir, type Scratch } from '../core/engine/fixtures';
 import { writeVolume } from '../core/store/helpers';
 import { CRASH_GRID, crashMask } from './crash-masks';
@@ -156,5 +158,17 @@ describe('crash-safe saves', () => {
     // Temporary files are hidden: the scan sees the one label, readable.
     const manifest = await scanDataset(root);
     expect(manifest.cases.flatMap((c) => c.labels.map((l) => [l.source.path, l.status]))).toEqual([[REL, 'ok']]);
+
+    // The temporary files the kills left, aged past the stale age (as if an hour went by): the next save of the
+    // label removes every one of them, and leaves no lock.
+    const left = await listTree(root, (p) => p.endsWith(TEMP_SUFFIX));
+    const then = (Date.now() - STALE_TEMP_AGE_MS - 60_000) / 1000;
+    for (const p of left) await utimes(join(root, p), then, then);
+    const cur2 = await store.readCurrent(REL);
+    const next2 = versions.get(cur2.version) === 'mask a' ? crashMask('b') : crashMask('a');
+    expect((await store.saveMask(ref, next2, { annotator: 'final', baseVersion: cur2.version })).changed).toBe(true);
+    console.log(`crash test: ${left.length} temporary files of lane 0 removed by the save after they aged`);
+    expect(await listTree(root, (p) => p.endsWith(TEMP_SUFFIX))).toEqual([]);
+    expect(await listTree(join(root, '.sentinel', 'locks'), (p) => p.endsWith('.lock'))).toEqual([]);
   }, 300_000);
 });

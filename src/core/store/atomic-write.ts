@@ -1,19 +1,19 @@
 /**
  * Crash-safe replacement of one file: the new bytes go to a temporary file beside the target, are fsynced, and
  * the temporary file is renamed over the target, then the folder is fsynced. A crash or a failing write at any
- * point leaves either the old file or the new one, never a mix; a failure removes the temporary file.
+ * point leaves either the old file or the new one, never a mix; a failure removes the temporary file (one a kill
+ * leaves behind is removed later, temp-files.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { SentinelError } from '../errors';
 import type { StoreFs } from './store-fs';
+import { tempNameFor } from './temp-files';
 
-/** The suffix of temporary files: no dataset scanner takes a `.sentinel-tmp` file for a NIfTI. */
-export const TEMP_SUFFIX = '.sentinel-tmp';
+export { TEMP_SUFFIX } from './temp-files';
 
 export async function atomicWrite(fs: StoreFs, target: string, bytes: Uint8Array): Promise<void> {
   const dir = dirname(target);
-  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  const temp = join(dir, tempNameFor(basename(target)));
   try {
     await fs.mkdirp(dir);
     await fs.writeNew(temp, bytes);

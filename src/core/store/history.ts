@@ -41,6 +41,11 @@ export function historyDir(base: string, caseId: string, file: string): string {
   return join(confinedJoin(join(base, STORE_DIR, 'history'), caseId), ...inCase.split('/'));
 }
 
+/** Whether `name` is a file the history writes: `current.json`, or an entry's `<id>.json` or `<id>.<ext>`. */
+export function isHistoryFileName(name: string): boolean {
+  return name === HEAD || (name.length > 20 && name[19] === '.' && isHistoryId(name.slice(0, 19)));
+}
+
 /** The extension history copies keep, so a version can be opened as it is (nii.gz, nii, seg.nrrd, nrrd, dcm). */
 export function versionExtension(file: string): string {
   const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();

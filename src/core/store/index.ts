@@ -7,6 +7,8 @@ export { decodeVolume, labelMask, canonicalMaskToFileOrder, applyMask, applyMask
 export { unpackNifti, packNifti, type NiftiBytes } from './nifti-bytes';
 export { nodeStoreFs, type StoreFs } from './store-fs';
 export { atomicWrite, TEMP_SUFFIX } from './atomic-write';
+export { removeStaleTemps, STALE_TEMP_AGE_MS, tempTarget } from './temp-files';
+export { lockPath, withSaveLock, LOCK_STALE_MS, type LockHolder } from './save-lock';
 export { KeyedMutex } from './keyed-mutex';
 export { historyDir, STORE_DIR, type VersionKind } from './history';
 export { contentVersion, isHistoryId } from './version-id';

@@ -6,20 +6,24 @@
  * saved in itself (label-file.ts): NIfTI byte-exact outside the label, NRRD / .seg.nrrd / DICOM SEG re-encoded
  * by core/formats with the file as its template.
  * A dataset that must not be written gets its corrections in the workspace, which every read then prefers.
+ * Saves of one file are also serialised across processes (save-lock.ts), and each clears what killed saves of
+ * that file left behind (temp-files.ts).
  */
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { asSentinelError, SentinelError } from '../errors';
 import type { HistoryEntry } from '../../shared/api';
 import { atomicWrite, TEMP_SUFFIX } from './atomic-write';
 import { checkRelativePath, confinedJoin, staysInside } from './confine';
-import { FileHistory, historyDir, STORE_DIR, versionExtension, type VersionInfo, type VersionKind } from './history';
+import { FileHistory, historyDir, isHistoryFileName, STORE_DIR, versionExtension, type VersionInfo, type VersionKind } from './history';
 import { KeyedMutex } from './keyed-mutex';
 import { canonicalMaskToFileOrder, type LabelInFile, type MaskChange } from './mask-rewrite';
 import { checkSavable, openLabelFile, type LabelFile } from './label-file';
 import { editFromCtGrid } from './resampled-edit';
 import { judgeGrid } from '../dataset/grid-rule';
 import type { Grid, Volume } from '../volume';
+import { LOCKS_DIR, lockPath, withSaveLock } from './save-lock';
 import { nodeStoreFs, type StoreFs } from './store-fs';
+import { removeStaleTemps } from './temp-files';
 import { contentVersion, HistoryClock, isHistoryId } from './version-id';
 import { WORKSPACE_INFO, workspaceDirFor } from './workspace';
 
@@ -148,7 +152,7 @@ export class LabelStore {
   async saveMask(ref: LabelFileRef, mask: Uint8Array, who: { annotator: string; baseVersion: string }): Promise<StoreSaveResult> {
     checkRelativePath(ref.file, 'label file');
     checkSavable(ref.file);
-    return fileLocks.run(this.lockKey(ref.file), async () => {
+    return this.exclusive(ref, async (place) => {
       const current = await this.readCurrent(ref.file);
       if (current.version !== who.baseVersion) {
         throw new SentinelError(
@@ -164,7 +168,7 @@ export class LabelStore {
           : canonicalMaskToFileOrder({ grid: file.grid, file: current.abs }, mask);
       const change = await file.apply(ref.label, fileMask);
       if (change.added === 0 && change.removed === 0) return this.unchanged(ref.file, current, change);
-      return this.commit(ref, current, await file.encode(), { kind: 'save', annotator: who.annotator }, change);
+      return this.commit(ref, place, current, await file.encode(), { kind: 'save', annotator: who.annotator }, change);
     });
   }
 
@@ -176,7 +180,7 @@ export class LabelStore {
   async revert(ref: LabelFileRef, version: string, annotator: string): Promise<StoreSaveResult> {
     checkRelativePath(ref.file, 'label file');
     checkSavable(ref.file);
-    return fileLocks.run(this.lockKey(ref.file), async () => {
+    return this.exclusive(ref, async (place) => {
       const current = await this.readCurrent(ref.file);
       const none: MaskChange = { added: 0, removed: 0, takenFrom: new Map() };
       if (version === current.version) return this.unchanged(ref.file, current, none);
@@ -187,14 +191,14 @@ export class LabelStore {
       const n = await this.open(ref, current.bytes, current.abs);
       if (ref.label.kind === 'file') {
         const change = diffMasks(await n.labelMask(ref.label), await then.labelMask(ref.label));
-        return this.commit(ref, current, old.bytes, { kind: 'revert', annotator }, change);
+        return this.commit(ref, place, current, old.bytes, { kind: 'revert', annotator }, change);
       }
       if (then.grid.dims.some((d, i) => d !== n.grid.dims[i])) {
         throw new SentinelError('unsupported', `version ${version} has another grid (${then.grid.dims.join('x')}) than the file now`, current.abs);
       }
       const change = await n.apply(ref.label, await then.labelMask(ref.label));
       if (change.added === 0 && change.removed === 0) return this.unchanged(ref.file, current, change);
-      return this.commit(ref, current, await n.encode(), { kind: 'revert', annotator }, change);
+      return this.commit(ref, place, current, await n.encode(), { kind: 'revert', annotator }, change);
     });
   }
 
@@ -234,6 +238,30 @@ export class LabelStore {
     return `${this.root}\u0000${rel}`;
   }
 
+  /**
+   * Runs a save of `ref`'s file alone: after this process's other saves of it, then holding the lock between
+   * processes in the place the save goes to; first clearing what killed saves of the file left there.
+   */
+  private exclusive<T>(ref: LabelFileRef, work: (place: Place) => Promise<T>): Promise<T> {
+    return fileLocks.run(this.lockKey(ref.file), async () => {
+      const place = await this.placeFor(ref.file);
+      const lock = lockPath(place.base, ref.file);
+      return withSaveLock(this.fs, lock, { file: ref.file, abs: place.abs }, async () => {
+        await this.removeStaleTemps(ref, place, lock);
+        return work(place);
+      });
+    });
+  }
+
+  /** Stale temporary files of this file's saves: beside it, in its history folder, and of its lock. */
+  private async removeStaleTemps(ref: LabelFileRef, place: Place, lock: string): Promise<void> {
+    const name = basename(place.abs);
+    const lockName = basename(lock);
+    await removeStaleTemps(this.fs, dirname(place.abs), (t) => t === name);
+    await removeStaleTemps(this.fs, historyDir(place.base, ref.caseId, ref.file), isHistoryFileName);
+    await removeStaleTemps(this.fs, dirname(lock), (t) => t === lockName);
+  }
+
   private unchanged(rel: string, current: CurrentFile, change: MaskChange): StoreSaveResult {
     return { version: current.version, savedTo: rel, inWorkspace: current.inWorkspace, changed: false, change };
   }
@@ -241,12 +269,12 @@ export class LabelStore {
   /** Archives the current version, then puts `bytes` in place; on failure the archive entry is taken back. */
   private async commit(
     ref: LabelFileRef,
+    place: Place,
     current: CurrentFile,
     bytes: Uint8Array,
     how: { kind: VersionKind; annotator: string },
     change: MaskChange,
   ): Promise<StoreSaveResult> {
-    const place = await this.placeFor(ref.file);
     const history = this.historyAt(place.base, ref);
     const previous = await this.describeCurrent(ref, current);
     let archived;
@@ -320,15 +348,16 @@ export class LabelStore {
 
   /**
    * Where a save of `rel` goes: the workspace when it already holds the file, when the project is read-only, when
-   * the file's folder or the dataset's history folder cannot be written, or when a link leads either outside the
-   * dataset; else the dataset.
+   * the file's folder or the dataset's history or lock folder cannot be written, or when a link leads one of them
+   * outside the dataset; else the dataset.
    */
   private async placeFor(rel: string): Promise<Place> {
     const ws: Place = { base: this.workspaceDir, abs: confinedJoin(this.workspaceDir, rel), inWorkspace: true };
     if (this.inWorkspace.has(rel) || this.opts.readOnly) return ws;
     const abs = confinedJoin(this.root, rel);
     const historyRoot = join(this.root, STORE_DIR, 'history');
-    for (const target of [abs, join(historyRoot, 'x')]) {
+    const locksRoot = join(this.root, STORE_DIR, LOCKS_DIR);
+    for (const target of [abs, join(historyRoot, 'x'), join(locksRoot, 'x')]) {
       if (!(await staysInside(this.fs, this.root, target))) return ws;
       if (!(await this.fs.canWrite(await this.deepestDir(dirname(target))))) return ws;
     }
@@ -352,8 +381,10 @@ export class LabelStore {
     await atomicWrite(this.fs, info, new TextEncoder().encode(text));
   }
 
+  /** Also clears stale temporary files of killed saves: everything in the workspace is the store's own. */
   private async indexWorkspace(rel: string): Promise<void> {
     const dir = rel ? join(this.workspaceDir, ...rel.split('/')) : this.workspaceDir;
+    await removeStaleTemps(this.fs, dir, () => true);
     for (const name of await this.fs.list(dir)) {
       if (name.startsWith('.') || name.endsWith(TEMP_SUFFIX) || (!rel && name === WORKSPACE_INFO)) continue;
       const child = rel ? `${rel}/${name}` : name;

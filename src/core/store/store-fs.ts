@@ -9,6 +9,8 @@ export interface StoreFs {
   readFile(path: string): Promise<Uint8Array>;
   /** Creates `path` (failing if it exists), writes `bytes`, fsyncs and closes it. */
   writeNew(path: string, bytes: Uint8Array): Promise<void>;
+  /** Creates `path` with `bytes` unless it exists (false then); not synced (lock files, save-lock.ts). */
+  createExclusive(path: string, bytes: Uint8Array): Promise<boolean>;
   /** Atomic on one file system: `to` is either the old or the new file, never a mix. */
   rename(from: string, to: string): Promise<void>;
   /** Makes a rename inside `dir` durable. Best effort where a folder cannot be opened (Windows). */
@@ -37,6 +39,24 @@ export const nodeStoreFs: StoreFs = {
     } finally {
       await fh.close();
     }
+  },
+  async createExclusive(path, bytes) {
+    let fh;
+    try {
+      fh = await open(path, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+    try {
+      await fh.writeFile(bytes);
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+      throw err;
+    }
+    await fh.close();
+    return true;
   },
   rename: (from, to) => rename(from, to),
   async syncDir(dir) {

@@ -11,8 +11,11 @@
  *
  * Numbers are written in full (shortest round-trip form), so JSON → CSV → JSON gives back the same document.
  * Readers that skip `#` comment lines (pandas `comment='#'`) see just the table.
+ * Spreadsheets: table cells get csv-text's formula guard; a spreadsheet also splits a comment line at its commas
+ * (semicolons in some locales), so one inside a JSON string that a formula could follow is written `\u002c`
+ * (`\u003b`), which JSON reads back as the same character.
  */
-import { formatCsvRow, parseCsv } from '../csv-text';
+import { formatCsvRow, isFormulaLike, parseCsv } from '../csv-text';
 import { ASSIGNMENT_FORMAT, AssignmentFormatError, validateAssignment, type Assignment } from './assignment';
 
 export const ASSIGNMENT_COLUMNS = ['rank', 'case', 'label_path', 'organ', 'predicted_dsc', 'worst_slice'] as const;
@@ -34,13 +37,28 @@ export function assignmentToCsv(a: Assignment): string {
   const lines = [`# ${ASSIGNMENT_FORMAT} ${a.version}`];
   for (const [key, field] of META_FIELDS) {
     const v = a[field];
-    if (v !== undefined) lines.push(`# ${key}: ${JSON.stringify(v)}`);
+    if (v !== undefined) lines.push(`# ${key}: ${commentJson(v)}`);
   }
   lines.push(formatCsvRow([...ASSIGNMENT_COLUMNS]));
   for (const item of a.items) {
     lines.push(formatCsvRow([String(item.rank), item.caseId, item.labelPath, item.organ, String(item.predictedDsc), item.worstSlice === null ? '' : String(item.worstSlice)]));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** JSON text for a comment line, where no comma or semicolon inside a string can start a formula cell. */
+function commentJson(v: unknown): string {
+  const text = JSON.stringify(v);
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString && (c === ',' || c === ';') && isFormulaLike(text.slice(i + 1))) out += c === ',' ? '\\u002c' : '\\u003b';
+    else out += c;
+    if (c === '\\' && inString) out += text[++i];
+    else if (c === '"') inString = !inString;
+  }
+  return out;
 }
 
 /** Line breaks inside a CSV record's quoted fields: the next record starts that many lines further down. */
