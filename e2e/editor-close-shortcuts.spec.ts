@@ -9,41 +9,23 @@
  * test/main/close-guard.test.ts and exercised in e2e/electron.spec.ts where an Electron binary exists.)
  */
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { browserHost, copyDataset, removeScratch, SAMPLE } from './support/browser-host';
 
-const PORT = Number(process.env.E2E_EDITOR_PORT ?? 47714);
-const TOKEN = 'e2e-editor-close-token';
-const BASE = `http://127.0.0.1:${PORT}`;
-const SAMPLE = resolve('resources/sample');
+const host = browserHost({ port: Number(process.env.E2E_EDITOR_PORT ?? 47714), token: 'e2e-editor-close-token' });
 
-let host: ChildProcess | null = null;
+let scratch = '';
 let dataset = '';
-let hostLog = '';
 
 test.beforeAll(async () => {
-  dataset = join(await mkdtemp(join(tmpdir(), 'sentinel-e2e-close-')), 'sample-copy');
-  await cp(SAMPLE, dataset, { recursive: true });
-  host = spawn(process.execPath, ['bin/serve.mjs', dataset, '--port', String(PORT), '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
-  host.stdout?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  host.stderr?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${BASE}/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (host.exitCode !== null || Date.now() > deadline) throw new Error(`the browser host did not start:\n${hostLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  ({ scratch, dataset } = await copyDataset('sentinel-e2e-close-'));
+  await host.start([dataset]);
 });
 
 test.afterAll(async () => {
-  if (host?.pid !== undefined && host.exitCode === null) host.kill('SIGTERM');
-  if (dataset) await rm(resolve(dataset, '..'), { recursive: true, force: true });
+  await host.stop();
+  await removeScratch(scratch);
 });
 
 test.beforeEach(async ({ page }) => {
@@ -52,7 +34,7 @@ test.beforeEach(async ({ page }) => {
 
 /** Opens the project and the first label of the queue in the editor; returns the label's path. */
 async function openEditor(page: Page): Promise<string> {
-  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await page.goto(host.appUrl);
   await page.getByTestId('root-input').fill(dataset);
   await page.getByTestId('open-button').click();
   await expect(page.getByTestId('project-summary')).toContainText('81 labels');

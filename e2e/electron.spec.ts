@@ -3,11 +3,11 @@
  * plainly why it is skipped elsewhere (offline machines cannot download it).
  */
 import { _electron as electron, expect, test } from '@playwright/test';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 // @ts-expect-error: a plain .mjs helper shared with bin/start.mjs
 import { electronBinary } from '../bin/electron-binary.mjs';
+import { copyDataset, removeScratch } from './support/browser-host';
 
 const binary: string | null = (electronBinary as () => string | null)();
 const display = process.platform !== 'linux' || !!process.env.DISPLAY || !!process.env.WAYLAND_DISPLAY;
@@ -39,8 +39,7 @@ test('the Electron window opens the sample, hardened, and scores it', async () =
  * edit, Save writes the mask and then closes. On a writable copy of the sample.
  */
 test('closing with unsaved edits asks Save / Discard / Cancel', async () => {
-  const dataset = join(await mkdtemp(join(tmpdir(), 'sentinel-e2e-electron-')), 'sample-copy');
-  await cp(resolve('resources/sample'), dataset, { recursive: true });
+  const { scratch, dataset } = await copyDataset('sentinel-e2e-electron-');
   const app = await electron.launch({ executablePath: binary as string, args: ['.', `--open=${dataset}`] });
   try {
     const win = await app.firstWindow();
@@ -83,6 +82,6 @@ test('closing with unsaved edits asks Save / Discard / Cancel', async () => {
     expect(Buffer.compare(await readFile(join(dataset, labelPath)), original)).not.toBe(0);
   } finally {
     await app.close().catch(() => undefined);
-    await rm(resolve(dataset, '..'), { recursive: true, force: true });
+    await removeScratch(scratch);
   }
 });

@@ -6,30 +6,22 @@
  * be left in the folder. A folder outside --export-dir is refused.
  */
 import { expect, test } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, link, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { link, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { browserHost, copyDataset, removeScratch, SAMPLE } from './support/browser-host';
 
 // Beside the config's own host (E2E_PORT), so that runs with different E2E_PORTs do not collide.
-const PORT = Number(process.env.E2E_PORT ?? 47616) + 20;
-const TOKEN = 'e2e-export-token';
-const BASE = `http://127.0.0.1:${PORT}`;
-const SAMPLE = resolve('resources/sample');
+const host = browserHost({ port: Number(process.env.E2E_PORT ?? 47616) + 20, token: 'e2e-export-token' });
 const BIG_CASES = 30;
 
-let host: ChildProcess | null = null;
 let work = '';
 let small = '';
 let big = '';
 let exportsDir = '';
 let bigCsv = '';
-let hostLog = '';
 
 test.beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'sentinel-e2e-export-'));
-  small = join(work, 'sample-copy');
-  await cp(SAMPLE, small, { recursive: true });
+  ({ scratch: work, dataset: small } = await copyDataset('sentinel-e2e-export-'));
   big = join(work, 'big');
   const organs = (await readdir(join(SAMPLE, 's0001', 'segmentations'))).filter((f) => f.endsWith('.nii.gz'));
   const rows = ['case,organ,label_path,organ_id,predicted_dsc,slices,worst_slice,worst_slice_dsc,status,message,seconds'];
@@ -46,31 +38,19 @@ test.beforeAll(async () => {
   await writeFile(bigCsv, rows.join('\n') + '\n');
   exportsDir = join(work, 'exports');
   await mkdir(exportsDir);
-  host = spawn(process.execPath, ['bin/serve.mjs', small, big, '--port', String(PORT), '--token', TOKEN, '--export-dir', exportsDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  host.stdout?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  host.stderr?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${BASE}/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (host.exitCode !== null || Date.now() > deadline) throw new Error(`the browser host did not start:\n${hostLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await host.start([small, big], ['--export-dir', exportsDir]);
 });
 
 test.afterAll(async () => {
-  if (host?.pid !== undefined && host.exitCode === null) host.kill('SIGTERM');
-  if (work) await rm(work, { recursive: true, force: true });
+  await host.stop();
+  await removeScratch(work);
 });
 
 test('export the worst list and an nnU-Net dataset, watch progress, cancel', async ({ page }, info) => {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await page.goto(host.appUrl);
   await expect(page.getByTestId('engine-info')).toContainText('model');
 
   await test.step('open the sample copy and score it in the app', async () => {

@@ -6,42 +6,27 @@
  * its previous version is in the history. The host serves a temporary copy, on its own port next to the config's.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, readdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { buildFormatsDataset, LIVER_HALF, makeCase } from '../test/core/formats-dataset';
+import { browserHost, removeScratch } from './support/browser-host';
 
-const PORT = Number(process.env.E2E_PORT ?? 47616) + 100;
-const TOKEN = 'e2e-formats-token';
-const BASE = `http://127.0.0.1:${PORT}`;
+const host = browserHost({ port: Number(process.env.E2E_PORT ?? 47616) + 100, token: 'e2e-formats-token' });
 const LIVER = 'nrrd/segmentations/liver.nrrd';
 const HALF = 'half/segmentations/liver.nrrd';
 
-let host: ChildProcess | null = null;
 let dataset = '';
-let hostLog = '';
 
 test.beforeAll(async () => {
   dataset = await buildFormatsDataset();
   await makeCase(join(dataset, 'half'), { 'liver.nrrd': LIVER_HALF });
-  host = spawn(process.execPath, ['bin/serve.mjs', dataset, '--port', String(PORT), '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
-  host.stdout?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  host.stderr?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${BASE}/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (host.exitCode !== null || Date.now() > deadline) throw new Error(`the browser host did not start:\n${hostLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await host.start([dataset]);
 });
 
 test.afterAll(async () => {
-  if (host?.pid !== undefined && host.exitCode === null) host.kill('SIGTERM');
-  if (dataset) await rm(resolve(dataset, '..'), { recursive: true, force: true });
+  await host.stop();
+  // buildFormatsDataset makes the dataset inside a temporary folder of its own.
+  if (dataset) await removeScratch(dirname(dataset));
 });
 
 /** Distinct colours of an element's pixels, decoded by the browser from a screenshot (a blank view has one or two). */
@@ -71,7 +56,7 @@ test('a DICOM series case with NRRD and DICOM SEG masks: open, score, edit in th
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await page.goto(host.appUrl);
   await expect(page.getByTestId('engine-info')).toContainText('model');
   const original = await readFile(join(dataset, LIVER));
 

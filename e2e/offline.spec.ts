@@ -5,49 +5,28 @@
  * aborted, so nothing leaves even if the assertion were wrong). The Node side is test/core/offline.test.ts.
  */
 import { expect, test } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { browserHost, copyDataset, removeScratch } from './support/browser-host';
 
 // Beside the config's own host (E2E_PORT), so that runs with different E2E_PORTs do not collide.
-const PORT = Number(process.env.E2E_PORT ?? 47616) + 40;
-const TOKEN = 'e2e-offline-token';
-const BASE = `http://127.0.0.1:${PORT}`;
-const SAMPLE = resolve('resources/sample');
+const host = browserHost({ port: Number(process.env.E2E_PORT ?? 47616) + 40, token: 'e2e-offline-token' });
+const BASE = host.base;
 
-let host: ChildProcess | null = null;
 let scratch = '';
-let hostLog = '';
 
 test.beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'sentinel-e2e-offline-'));
-  const dataset = join(scratch, 'sample-copy');
-  await cp(SAMPLE, dataset, { recursive: true });
-  host = spawn(process.execPath, ['bin/serve.mjs', dataset, '--port', String(PORT), '--token', TOKEN, '--workspaces', join(scratch, 'ws'), '--export-dir', join(scratch, 'exports')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  host.stdout?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  host.stderr?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${BASE}/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (host.exitCode !== null || Date.now() > deadline) throw new Error(`the browser host did not start:\n${hostLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const copy = await copyDataset('sentinel-e2e-offline-');
+  scratch = copy.scratch;
+  await host.start([copy.dataset], ['--workspaces', join(scratch, 'ws'), '--export-dir', join(scratch, 'exports')]);
 });
 
 test.afterAll(async () => {
-  if (host?.pid !== undefined && host.exitCode === null) host.kill('SIGTERM');
-  if (scratch) await rm(scratch, { recursive: true, force: true });
+  await host.stop();
+  await removeScratch(scratch);
 });
 
 /** Whether a URL is the host itself (or data the page made: data:, blob:). */
-const isOwn = (url: string): boolean => url.startsWith(`${BASE}/`) || url.startsWith(`ws://127.0.0.1:${PORT}/`) || /^(data|blob):/.test(url);
+const isOwn = (url: string): boolean => url.startsWith(`${BASE}/`) || url.startsWith(`ws://127.0.0.1:${host.port}/`) || /^(data|blob):/.test(url);
 
 test('the whole loop makes no request outside the host', async ({ page, context }) => {
   const requests: string[] = [];
@@ -66,7 +45,7 @@ test('the whole loop makes no request outside the host', async ({ page, context 
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.setViewportSize({ width: 1400, height: 900 });
 
-  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await page.goto(host.appUrl);
   await expect(page.getByTestId('engine-info')).toContainText('model');
 
   await test.step('open and score the project', async () => {
@@ -110,7 +89,7 @@ test('the whole loop makes no request outside the host', async ({ page, context 
   expect(outside).toEqual([]);
   // The recording saw the loop: the page, its scripts, the API and the event socket.
   expect(requests.some((u) => u.startsWith(`${BASE}/api/saveMask`))).toBe(true);
-  expect(requests.some((u) => u.startsWith(`ws://127.0.0.1:${PORT}/events`))).toBe(true);
+  expect(requests.some((u) => u.startsWith(`ws://127.0.0.1:${host.port}/events`))).toBe(true);
   expect(requests.some((u) => u.startsWith(`${BASE}/api/openProject`))).toBe(true);
   expect(requests.length).toBeGreaterThan(8);
   expect(problems).toEqual([]);

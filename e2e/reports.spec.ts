@@ -8,19 +8,16 @@
  * With UPDATE_SCREENSHOTS=1 the view's screenshot is written to docs/images/reports-view.png.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Report } from '../src/shared/report';
 import { externalReferences } from '../test/shared/report/offline-html';
+import { browserHost, copyDataset, removeScratch, SAMPLE } from './support/browser-host';
 
 // Beside the config's own host (E2E_PORT), so that runs with different E2E_PORTs do not collide.
-const PORT = Number(process.env.E2E_PORT ?? 47616) + 10;
-const TOKEN = 'e2e-reports-token';
-const BASE = `http://127.0.0.1:${PORT}`;
-const SAMPLE = resolve('resources/sample');
+const host = browserHost({ port: Number(process.env.E2E_PORT ?? 47616) + 10, token: 'e2e-reports-token' });
 const COPIED_ORGANS = ['aorta', 'kidney_left', 'kidney_right', 'liver', 'pancreas', 'spleen'];
 const MIN_GROUP = 3;
 /** SYNTHETIC metadata: three women and three men, ages 38 to 80, two institutes. */
@@ -35,15 +32,11 @@ const META = [
 ].join('\n');
 const LABELS = 81 + 4 * COPIED_ORGANS.length;
 
-let host: ChildProcess | null = null;
 let work = '';
 let dataset = '';
-let hostLog = '';
 
 test.beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'sentinel-e2e-reports-'));
-  dataset = join(work, 'sample-grown');
-  await cp(SAMPLE, dataset, { recursive: true });
+  ({ scratch: work, dataset } = await copyDataset('sentinel-e2e-reports-', { name: 'sample-grown' }));
   for (const [from, to] of [
     ['s0001', 's0002'],
     ['s0001', 's0003'],
@@ -55,24 +48,12 @@ test.beforeAll(async () => {
     for (const organ of COPIED_ORGANS) await cp(join(SAMPLE, from, 'segmentations', `${organ}.nii.gz`), join(dataset, to, 'segmentations', `${organ}.nii.gz`));
   }
   await writeFile(join(dataset, 'meta.csv'), META + '\n');
-  host = spawn(process.execPath, ['bin/serve.mjs', dataset, '--port', String(PORT), '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
-  host.stdout?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  host.stderr?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${BASE}/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (host.exitCode !== null || Date.now() > deadline) throw new Error(`the browser host did not start:\n${hostLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await host.start([dataset]);
 });
 
 test.afterAll(async () => {
-  if (host?.pid !== undefined && host.exitCode === null) host.kill('SIGTERM');
-  if (work) await rm(work, { recursive: true, force: true });
+  await host.stop();
+  await removeScratch(work);
 });
 
 /** Reads data-* attributes of every row matched. */
@@ -118,7 +99,7 @@ test('the Reports view and sentinel report give the same figures on the same sco
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await page.goto(host.appUrl);
 
   await test.step('open and score the project', async () => {
     await page.getByTestId('root-input').fill(dataset);

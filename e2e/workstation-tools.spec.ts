@@ -9,54 +9,36 @@
  * the screen position of voxel boundaries, so strokes land where the spec means them to.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readNifti, toCanonical } from '../src/core/nifti';
+import { browserHost, copyDataset, removeScratch } from './support/browser-host';
 
-const PORT = 47619;
-const TOKEN = 'e2e-tools-token';
-const BASE = `http://127.0.0.1:${PORT}`;
-const SAMPLE = resolve('resources/sample');
+const host = browserHost({ port: 47619, token: 'e2e-tools-token' });
 const CASE = 's0001';
 const LIVER = `${CASE}/segmentations/liver.nii.gz`;
 /** Brush radius used for every stroke (one of the `]` steps): 10 mm is 3.3 voxels on the sample's 3 mm grid. */
 const RADIUS_MM = 10;
 
-let host: ChildProcess | null = null;
+let scratch = '';
 let dataset = '';
 let csvPath = '';
-let hostLog = '';
 
 test.beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'sentinel-e2e-tools-'));
-  dataset = join(dir, 'sample-copy');
-  csvPath = join(dir, 'scores.csv');
-  await cp(SAMPLE, dataset, { recursive: true });
+  ({ scratch, dataset } = await copyDataset('sentinel-e2e-tools-'));
+  csvPath = join(scratch, 'scores.csv');
   // The scores to import come from the command line on this same copy (the test model when no default is bundled).
   const model = existsSync('resources/models/default.onnx') ? [] : ['--model', 'test/fixtures/models/tiny-random.onnx'];
   const cli = spawnSync(process.execPath, ['bin/sentinel.mjs', 'score', dataset, '--out', csvPath, ...model], { encoding: 'utf8' });
   if (cli.status !== 0) throw new Error(`sentinel score failed:\n${cli.stdout}\n${cli.stderr}`);
-  host = spawn(process.execPath, ['bin/serve.mjs', dataset, '--port', String(PORT), '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
-  host.stdout?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  host.stderr?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${BASE}/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (host.exitCode !== null || Date.now() > deadline) throw new Error(`the browser host did not start:\n${hostLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await host.start([dataset]);
 });
 
 test.afterAll(async () => {
-  if (host?.pid !== undefined && host.exitCode === null) host.kill('SIGTERM');
-  if (dataset) await rm(resolve(dataset, '..'), { recursive: true, force: true });
+  await host.stop();
+  await removeScratch(scratch);
 });
 
 // ---- the files, read here ----
@@ -196,7 +178,7 @@ test('tools through saved files, queue filters, scores CSV, project JSON round t
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await page.goto(host.appUrl);
   await expect(page.getByTestId('engine-info')).toContainText('model');
   const rows = page.locator('[data-testid=label-table] tbody tr');
   const csv = parseScoresCsv(await readFile(csvPath, 'utf8'));

@@ -6,41 +6,23 @@
  * bytes are the original's again.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { browserHost, copyDataset, removeScratch, SAMPLE } from './support/browser-host';
 
-const PORT = 47618;
-const TOKEN = 'e2e-workstation-token';
-const BASE = `http://127.0.0.1:${PORT}`;
-const SAMPLE = resolve('resources/sample');
+const host = browserHost({ port: 47618, token: 'e2e-workstation-token' });
 
-let host: ChildProcess | null = null;
+let scratch = '';
 let dataset = '';
-let hostLog = '';
 
 test.beforeAll(async () => {
-  dataset = join(await mkdtemp(join(tmpdir(), 'sentinel-e2e-')), 'sample-copy');
-  await cp(SAMPLE, dataset, { recursive: true });
-  host = spawn(process.execPath, ['bin/serve.mjs', dataset, '--port', String(PORT), '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
-  host.stdout?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  host.stderr?.on('data', (d: Buffer) => (hostLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${BASE}/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (host.exitCode !== null || Date.now() > deadline) throw new Error(`the browser host did not start:\n${hostLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  ({ scratch, dataset } = await copyDataset('sentinel-e2e-'));
+  await host.start([dataset]);
 });
 
 test.afterAll(async () => {
-  if (host?.pid !== undefined && host.exitCode === null) host.kill('SIGTERM');
-  if (dataset) await rm(resolve(dataset, '..'), { recursive: true, force: true });
+  await host.stop();
+  await removeScratch(scratch);
 });
 
 /** The part of the browser's IndexedDB API the count below uses (the e2e code is type-checked without the DOM lib). */
@@ -94,7 +76,7 @@ test('open, score, review the worst label, edit, save, rescore, decide, persist,
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await page.goto(host.appUrl);
   await expect(page.getByTestId('engine-info')).toContainText('model');
 
   await test.step('open the project with an annotator', async () => {

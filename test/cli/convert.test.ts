@@ -3,7 +3,6 @@
  * are DICOM series with NRRD or DICOM SEG masks gives the same scores as on its `sentinel convert` NIfTI output.
  * The bundled default model scores (when the repository has none, the random-weight test model: a pipeline check).
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,42 +10,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readVolumeFile } from '../../src/core/formats';
 import { readNifti, reorient, toCanonical, writeNifti } from '../../src/core/nifti';
-import { parseCsv } from '../../src/shared/csv-text';
 import { buildFormatsDataset, DCMQI, LIVER_HALF, makeCase, SLICER } from '../core/formats-dataset';
-
-const REPO = process.cwd();
-const BIN = join(REPO, 'bin', 'sentinel.mjs');
-const DEFAULT_MODEL = existsSync(join(REPO, 'resources/models/default.onnx'));
-const MODEL = DEFAULT_MODEL ? [] : ['--model', 'test/fixtures/models/tiny-random.onnx'];
-
-interface Run {
-  code: number;
-  stderr: string;
-}
-
-function sentinel(args: string[]): Promise<Run> {
-  const env = { ...process.env };
-  delete env.SENTINEL_RESOURCES_DIR;
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env, maxBuffer: 16 << 20 }, (err, _stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stderr });
-    });
-  });
-}
+import { HAS_DEFAULT_MODEL, MODEL_ARGS, readCsvRows, runCliProcess as sentinel, type CliRun } from './support/run-cli';
 
 type Row = Record<string, string>;
-
-async function rows(file: string): Promise<Row[]> {
-  const [header, ...records] = parseCsv(await readFile(file, 'utf8'));
-  return records.filter((r) => r.length > 1).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
 
 let tmp = '';
 let root = '';
 let conv = '';
 let original: Row[] = [];
 let converted: Row[] = [];
-const runs: Record<string, Run> = {};
+const runs: Record<string, CliRun> = {};
 
 const row = (list: Row[], caseId: string, organ: string): Row => {
   const r = list.find((x) => x.case === caseId && x.organ === organ);
@@ -65,11 +39,11 @@ beforeAll(async () => {
   // A Slicer segmentation with two named segments: one label per segment.
   await makeCase(join(root, 'slicer'), { 'segmentation.seg.nrrd': SLICER });
   conv = join(tmp, 'nifti');
-  runs.score = await sentinel(['score', root, '--out', join(tmp, 'original.csv'), ...MODEL]);
+  runs.score = await sentinel(['score', root, '--out', join(tmp, 'original.csv'), ...MODEL_ARGS]);
   runs.convert = await sentinel(['convert', root, '--to', 'nifti', '--out', conv]);
-  runs.scoreConverted = await sentinel(['score', conv, '--out', join(tmp, 'converted.csv'), ...MODEL]);
-  original = await rows(join(tmp, 'original.csv'));
-  converted = await rows(join(tmp, 'converted.csv'));
+  runs.scoreConverted = await sentinel(['score', conv, '--out', join(tmp, 'converted.csv'), ...MODEL_ARGS]);
+  original = await readCsvRows(join(tmp, 'original.csv'));
+  converted = await readCsvRows(join(tmp, 'converted.csv'));
 }, 300_000);
 
 afterAll(async () => {
@@ -135,7 +109,7 @@ describe('sentinel convert and score on DICOM series with NRRD / DICOM SEG masks
     expect(Number(half.predicted_dsc)).toBeGreaterThan(0);
   });
 
-  it.skipIf(!DEFAULT_MODEL)('scores the "heart" mask, which really lies over the stomach, lower than the liver', () => {
+  it.skipIf(!HAS_DEFAULT_MODEL)('scores the "heart" mask, which really lies over the stomach, lower than the liver', () => {
     expect(Number(row(original, 'nrrd', 'heart').predicted_dsc)).toBeLessThan(Number(row(original, 'nrrd', 'liver').predicted_dsc));
   });
 

@@ -5,51 +5,24 @@
  */
 import { copyFile, cp, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/run';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dilate, erode, shiftMask, type BinaryMask } from '../../src/core/eval/degrade';
 import type { EvalReport, ReportLabel } from '../../src/core/eval/report';
 import { mae, spearman } from '../../src/shared/stats/correlation';
 import { readNifti, toCanonical } from '../../src/core/nifti';
 import { dice } from '../../src/core/sentinel/preprocess';
 import { REPO, SAMPLE, scratchDir, TINY, treeListing, type Scratch } from '../core/engine/fixtures';
+import { runCliInProcess as sentinel, type CliRun } from './support/run-cli';
 
 const ORGANS = ['liver', 'spleen', 'stomach', 'kidney_right', 'pancreas', 'gallbladder'];
 const VARIANTS = 3;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in this process, capturing what it prints. */
-async function sentinel(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await runCli(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const readReport = async (path: string): Promise<EvalReport> => JSON.parse(await readFile(path, 'utf8')) as EvalReport;
 const canonical = async (path: string) => toCanonical((await readNifti(path)).volume).volume;
 
 let scratch: Scratch;
 let dataset: string;
-let first: Run;
+let first: CliRun;
 let report: EvalReport;
 let listingBefore: Map<string, string>;
 
@@ -231,15 +204,7 @@ describe('sentinel eval usage', () => {
     // A resources folder with the organs but no models/, as an install without a bundled model would be.
     const resources = join(scratch.dir, 'resources-without-models');
     await cp(join(REPO, 'resources', 'organs'), join(resources, 'organs'), { recursive: true });
-    const before = process.env.SENTINEL_RESOURCES_DIR;
-    process.env.SENTINEL_RESOURCES_DIR = resources;
-    let run: Run;
-    try {
-      run = await sentinel(['eval', SAMPLE, '--out', join(scratch.dir, 'none.json')]);
-    } finally {
-      if (before === undefined) delete process.env.SENTINEL_RESOURCES_DIR;
-      else process.env.SENTINEL_RESOURCES_DIR = before;
-    }
+    const run = await sentinel(['eval', SAMPLE, '--out', join(scratch.dir, 'none.json')], { resourcesDir: resources });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/--model/);
   });

@@ -7,8 +7,6 @@
  * the "heart" minus the 522 voxels the liver, first in label order, keeps), on the image's grid, in a folder that an
  * independent nnU-Net v2 validator accepts. The bundled default model scores (else the random-weight test model).
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,32 +17,14 @@ import { parseCsv } from '../../src/shared/csv-text';
 import { buildFormatsDataset, LIVER_HALF, makeCase } from '../core/formats-dataset';
 import { checkNnunetRaw } from '../core/export/nnunet-spec';
 import { REF } from '../core/formats/helpers';
-
-const REPO = process.cwd();
-const BIN = join(REPO, 'bin', 'sentinel.mjs');
-const MODEL = existsSync(join(REPO, 'resources/models/default.onnx')) ? [] : ['--model', 'test/fixtures/models/tiny-random.onnx'];
-
-interface Run {
-  code: number;
-  stderr: string;
-}
-
-function sentinel(args: string[]): Promise<Run> {
-  const env = { ...process.env };
-  delete env.SENTINEL_RESOURCES_DIR;
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env, maxBuffer: 16 << 20 }, (err, _stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stderr });
-    });
-  });
-}
+import { MODEL_ARGS, runCliProcess as sentinel, type CliRun } from './support/run-cli';
 
 let tmp = '';
 let root = '';
 let conv = '';
 let liverOnly = '';
 let liverHeart = '';
-const runs: Record<string, Run> = {};
+const runs: Record<string, CliRun> = {};
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'sentinel-export-formats-'));
@@ -52,7 +32,7 @@ beforeAll(async () => {
   await makeCase(join(root, 'half'), { 'liver.nrrd': LIVER_HALF });
   conv = join(tmp, 'nifti');
   const scores = join(tmp, 'scores.csv');
-  runs.score = await sentinel(['score', root, '--out', scores, ...MODEL]);
+  runs.score = await sentinel(['score', root, '--out', scores, ...MODEL_ARGS]);
   const common = ['--what', 'nnunet', '--scores', scores, '--threshold', '0'];
   runs.exportLiver = await sentinel(['export', root, '--to', join(tmp, 'out'), ...common, '--organs', 'liver', '--dataset-id', '601', '--dataset-name', 'Liver']);
   runs.exportHeart = await sentinel(['export', root, '--to', join(tmp, 'out'), ...common, '--organs', 'liver,heart', '--dataset-id', '602', '--dataset-name', 'LiverHeart']);

@@ -5,39 +5,14 @@
 import { spawn } from 'node:child_process';
 import { link, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/run';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/shared/csv-text';
 import { SCORE_HEADER, scoreToCsvRow } from '../../src/shared/scores-csv';
 import type { LabelScore } from '../../src/shared/scores';
 import { REPO, SAMPLE, scratchDir, treeListing, type Scratch } from '../core/engine/fixtures';
 import { checkNnunetRaw } from '../core/export/nnunet-spec';
 import { scoresFor, writeCase } from '../core/export/tiny-dataset';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function sentinel(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await runCli(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+import { BIN, runCliInProcess as sentinel } from './support/run-cli';
 
 const csvOf = (scores: LabelScore[]): string => [SCORE_HEADER, ...scores.map(scoreToCsvRow)].join('\n') + '\n';
 
@@ -155,7 +130,7 @@ describe('sentinel export, Ctrl-C', () => {
     await writeFile(csv, csvOf(scores));
     const to = join(scratch.dir, 'big-out');
     await mkdir(to);
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'sentinel.mjs'), 'export', big, '--to', to, '--what', 'nnunet', '--scores', csv, '--threshold', '0.5'], {
+    const child = spawn(process.execPath, [BIN, 'export', big, '--to', to, '--what', 'nnunet', '--scores', csv, '--threshold', '0.5'], {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,50 +3,14 @@
  * process), then plans in-process and through the process entry. Expected choices and estimates are recomputed here
  * from the scores CSV's own columns (read with the plain CSV reader), not taken from the planner.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/run';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/shared/csv-text';
 import { parseAssignmentCsv, parseAssignmentJson } from '../../src/shared/plan';
-import { REPO, SAMPLE, scratchDir, type Scratch } from '../core/engine/fixtures';
-
-const BIN = join(REPO, 'bin', 'sentinel.mjs');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function sentinel(args: string[]): Promise<Run> {
-  const env = { ...process.env };
-  delete env.SENTINEL_RESOURCES_DIR;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function inProcess(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const capture = (sink: (s: string) => void) => (chunk: string | Uint8Array): boolean => {
-    sink(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture((s) => (stdout += s)));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture((s) => (stderr += s)));
-  try {
-    return { code: await runCli(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+import { SAMPLE, scratchDir, type Scratch } from '../core/engine/fixtures';
+import { readCsvRows, runCliInProcess as inProcess, runCliProcess as sentinel } from './support/run-cli';
 
 interface Row {
   case: string;
@@ -58,10 +22,7 @@ interface Row {
   model: string;
 }
 
-async function readRows(file: string): Promise<Row[]> {
-  const [header, ...records] = parseCsv(await readFile(file, 'utf8'));
-  return records.filter((r) => r.length > 1).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])) as unknown as Row);
-}
+const readRows = async (file: string): Promise<Row[]> => (await readCsvRows(file)) as unknown as Row[];
 
 /** The reference choice: priority w × max(0, f − d), ties to lower d, then case, then label path. */
 function reference(rows: Row[], k: number, f = 0.95, weights: Record<string, number> = {}) {

@@ -3,7 +3,6 @@
  * the bundled sample scored through the normal pipeline with the random-weight test model, usage and input
  * errors. The HTML must hold no external URL; the JSON must equal the shared builder's result for the same files.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,17 +11,9 @@ import { buildReport, reportLabelsFromScores, type Report } from '../../src/shar
 import { parseScoresCsv } from '../../src/shared/scores-csv';
 import { REPO, SAMPLE, scratchDir, TINY, treeListing, type Scratch } from '../core/engine/fixtures';
 import { externalReferences } from '../shared/report/offline-html';
+import { runCliProcess as sentinel } from './support/run-cli';
 
-const BIN = join(REPO, 'bin', 'sentinel.mjs');
 const FIX = join(REPO, 'test', 'fixtures', 'report');
-
-function sentinel(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 let scratch: Scratch;
 beforeAll(async () => {

@@ -3,60 +3,17 @@
  * test model, outputs and damaged dataset copies in os.tmpdir(). The scoring runs are started together once and
  * shared by the checks below.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, copyFile, mkdir, readFile, truncate, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/run';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti, writeNifti } from '../../src/core/nifti';
 import { parseCsv } from '../../src/shared/csv-text';
 import { listMasks, REPO, SAMPLE, scratchDir, TINY, TINY_CARD, treeListing, type SampleMask, type Scratch } from '../core/engine/fixtures';
+import { runCliInProcess as sentinelInProcess, runCliProcess as sentinel, type CliRun } from './support/run-cli';
 
-const BIN = join(REPO, 'bin', 'sentinel.mjs');
 const FIRST_COLUMNS = ['case', 'organ', 'label_path', 'organ_id', 'predicted_dsc', 'slices', 'worst_slice', 'worst_slice_dsc', 'status', 'message', 'seconds'];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in a child process; never rejects (the exit code is the result). */
-function sentinel(args: string[]): Promise<Run> {
-  // No resources override from the caller's environment: the default-model lookup must see the repository's.
-  const env = { ...process.env };
-  delete env.SENTINEL_RESOURCES_DIR;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Runs the CLI in this process (same code as the process entry, minus its start-up): exit code and output. */
-async function sentinelInProcess(args: string[], resourcesDir?: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const capture = (sink: (s: string) => void) => (chunk: string | Uint8Array): boolean => {
-    sink(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture((s) => (stdout += s)));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture((s) => (stderr += s)));
-  const resources = process.env.SENTINEL_RESOURCES_DIR;
-  if (resourcesDir) process.env.SENTINEL_RESOURCES_DIR = resourcesDir;
-  else delete process.env.SENTINEL_RESOURCES_DIR;
-  try {
-    return { code: await runCli(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    if (resources !== undefined) process.env.SENTINEL_RESOURCES_DIR = resources;
-  }
-}
 
 /** Runs `jobs` with at most `limit` at once (two cores: more processes only thrash). */
 async function limited<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
@@ -158,7 +115,7 @@ describe('sentinel score / merge (CLI)', () => {
   let broken: string;
   let brokenBefore: Map<string, string>;
   const out = (name: string): string => join(tmp.dir, name);
-  const runs: Record<string, Run> = {};
+  const runs: Record<string, CliRun> = {};
 
   beforeAll(async () => {
     sampleBefore = await treeListing(SAMPLE);
@@ -337,7 +294,7 @@ describe('sentinel score / merge (CLI)', () => {
     // A resources folder with the organs but no models/, as a fresh install without a bundled model would be.
     const resources = out('resources-without-models');
     await cp(join(REPO, 'resources', 'organs'), join(resources, 'organs'), { recursive: true });
-    const r = await sentinelInProcess(['score', SAMPLE, '--out', out('nomodel.csv')], resources);
+    const r = await sentinelInProcess(['score', SAMPLE, '--out', out('nomodel.csv')], { resourcesDir: resources });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/resources\/models\/default\.onnx/);
     expect(r.stderr).toMatch(/--model/);
