@@ -185,7 +185,8 @@ export function planCorrections(labels: readonly PlanLabel[], options: PlanOptio
     candidates: candidates.length,
     budgetLabels: allowed,
     chosen: items.length,
-    minutes: 'minutes' in options.budget ? items.length * options.budget.minutesPerLabel : null,
+    // Rounded so that 3 × 0.1 min reads 0.3, not 0.30000000000000004, in the app and the assignment file.
+    minutes: 'minutes' in options.budget ? Math.round(items.length * options.budget.minutesPerLabel * 1e6) / 1e6 : null,
     meanDscBefore: n ? sumDsc / n : null,
     meanDscAfter: n ? (sumDsc + chosenGain) / n : null,
     gain: n ? chosenGain / n : 0,

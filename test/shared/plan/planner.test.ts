@@ -161,10 +161,16 @@ describe('budget planner', () => {
     expect(budgetLabels({ minutes: 30, minutesPerLabel: 3 })).toBe(10);
     expect(budgetLabels({ minutes: 29.9, minutesPerLabel: 3 })).toBe(9);
     expect(budgetLabels({ minutes: 30, minutesPerLabel: 0.1 })).toBe(300);
+    // 3 × 0.1 is 0.30000000000000004 in floating point; the estimate reads 0.3.
+    const three = planCorrections([label('c0', 'liver', 0.5), label('c0', 'spleen', 0.6), label('c0', 'aorta', 0.7)], {
+      budget: { minutes: 0.3, minutesPerLabel: 0.1 },
+    });
+    expect(three.items).toHaveLength(3);
+    expect(three.estimate.minutes).toBe(0.3);
     fc.assert(
       fc.property(labelsArb(12), fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0.25, max: 20, noNaN: true }), (labels, minutes, per) => {
         const plan = planCorrections(labels, { budget: { minutes, minutesPerLabel: per } });
-        expect(plan.estimate.minutes).toBe(plan.items.length * per);
+        expect(plan.estimate.minutes).toBeCloseTo(plan.items.length * per, 6);
         expect(plan.items.length * per).toBeLessThanOrEqual(minutes + 1e-6);
         expect(plan.items.length).toBe(Math.min(labels.length, plan.estimate.budgetLabels));
       }),
