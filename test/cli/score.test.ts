@@ -247,6 +247,22 @@ describe('sentinel score / merge (CLI)', () => {
     expectSameScores(full.rows, after.rows);
   });
 
+  it('--resume after a kill mid-append drops the half-written last row and scores that label again', async () => {
+    const full = await readScores(out('full.csv'));
+    const [header, ...rows] = full.lines;
+    const kept = rows.slice(0, 5);
+    const half = rows[5].slice(0, Math.floor(rows[5].length / 2));
+    await writeFile(out('half.csv'), [header, ...kept].join('\n') + '\n' + half);
+    const r = await sentinel(['score', SAMPLE, '--model', TINY, '--threads', '1', '--resume', '--out', out('half.csv')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/dropped a half-written last row/);
+    const after = await readScores(out('half.csv'));
+    expect(after.lines.slice(0, kept.length + 1)).toEqual([header, ...kept]);
+    expect(after.rows).toHaveLength(masks.length);
+    expect(new Set(after.rows.map(key)).size).toBe(masks.length);
+    expectSameScores(full.rows, after.rows);
+  });
+
   it('--organs keeps only the named organs', async () => {
     expect(runs.organs.code, runs.organs.stderr).toBe(0);
     const rows = (await readScores(out('organs.csv'))).rows;

@@ -4,7 +4,7 @@
  * Rows are appended as they are scored, so an interrupted run keeps its work and `--resume` continues it.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { scanDataset, selectShard, labelPath, type LabelEntry } from '../../core/dataset';
 import { SCORE_HEADER, parseScoresCsv, scoreToCsvRow } from '../../shared/scores-csv';
@@ -58,6 +58,19 @@ export interface ScoreToCsvOptions {
   model: ModelChoice;
 }
 
+/**
+ * A run killed in the middle of an append leaves a last row without its newline. Rows are whole lines, so that tail
+ * is cut off (its label is simply scored again) instead of failing the resume on a short row.
+ */
+async function dropHalfWrittenRow(out: string): Promise<void> {
+  const bytes = await readFile(out);
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return;
+  const keep = bytes.lastIndexOf(0x0a) + 1;
+  await truncate(out, keep);
+  if (keep === 0) await writeFile(out, SCORE_HEADER + '\n'); // not even the header was complete
+  process.stderr.write(`${out}: dropped a half-written last row (${bytes.length - keep} bytes); its label is scored again\n`);
+}
+
 /** Scans and scores a dataset into a scores CSV, printing progress on stderr (also used by `sentinel report`). */
 export async function scoreToCsv(opts: ScoreToCsvOptions): Promise<void> {
   const { root, out, shard, maxSlices } = opts;
@@ -75,6 +88,7 @@ export async function scoreToCsv(opts: ScoreToCsvOptions): Promise<void> {
   const done = new Set<string>();
   try {
     if (opts.resume && existsSync(out)) {
+      await dropHalfWrittenRow(out);
       for (const s of parseScoresCsv(await readFile(out, 'utf8'), out)) done.add(labelKey(s));
       labels = labels.filter((l) => !done.has(labelKey({ caseId: l.caseId, labelPath: labelPath(l.source) })));
     } else {
