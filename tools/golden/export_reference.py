@@ -6,9 +6,9 @@
 2. `--check <DatasetNNN_Name>`: validates an exported nnU-Net v2 raw dataset independently of the TypeScript code
    (dataset.json keys, file names, numTraining, label values, image/label geometry), as a manual cross-check:
 
-       node bin/sentinel.mjs score resources/sample --out /tmp/s.csv
-       node bin/sentinel.mjs export resources/sample --scores /tmp/s.csv --to /tmp/x --what nnunet --threshold 0
-       /usr/bin/python3 tools/golden/export_reference.py --check /tmp/x/Dataset501_PseudoLabels
+       node bin/sentinel.mjs score resources/sample --out .tmp/s.csv
+       node bin/sentinel.mjs export resources/sample --scores .tmp/s.csv --to .tmp/export --what nnunet --threshold 0
+       /usr/bin/python3 tools/golden/export_reference.py --check .tmp/export/Dataset501_PseudoLabels
 
 Regenerate the fixture (from the repository root, Debian's python3-nibabel):
 
