@@ -6,7 +6,7 @@
  * (bin/security-scan.mjs), which reads the literal options below.
  */
 import type { BrowserWindow as ElectronWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 
@@ -120,7 +120,7 @@ function isDevServer(u: URL, source: AppSource, extraProtocols: string[]): boole
 
 function isInside(dir: string, file: string): boolean {
   const r = relative(resolve(dir), resolve(file));
-  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+  return r !== '' && !isAbsolute(r) && r.split(sep)[0] !== '..';
 }
 
 function parse(url: string): URL | null {

@@ -27,7 +27,8 @@ export function checkRelativePath(rel: string, what = 'path'): string {
 /** Whether `child` is `parent` or lies below it (both absolute, already resolved). */
 export function isWithin(parent: string, child: string): boolean {
   const r = relative(parent, child);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r) && r.split(sep)[0] !== '..');
+  // Only a first segment of exactly '..' leaves the parent; a child folder named '..foo' is inside.
+  return r === '' || (!isAbsolute(r) && r.split(sep)[0] !== '..');
 }
 
 /** `rel` under `base`, after checking it. */
