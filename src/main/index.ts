@@ -8,7 +8,7 @@ import { API_METHODS, type EngineEvent } from '../shared/api';
 import { Engine } from '../core/engine/engine';
 import { isExecutionProvider } from '../core/inference/providers';
 import { createHardenedWindow, hardenSession, hardenWebContents, isAppFrame, type AppSource } from './hardening';
-import { guardedApiCall } from './ipc';
+import { checkAppFrame, guardedApiCall } from './ipc';
 import { SAVE_REPLY_CHANNEL, SAVE_REQUEST_CHANNEL, UNSAVED_EDITS_DIALOG, UnloadGuard } from './close-guard';
 import { FolderAllowList } from '../core/engine/folder-allow-list';
 import inferenceWorkerPath from '../core/inference/worker?modulePath';
@@ -61,7 +61,7 @@ function wireIpc(eng: Engine, folders: FolderAllowList): void {
     ipcMain.handle(`sentinel:${method}`, (event, arg: unknown) => guardedApiCall(eng, appSource, method, event.senderFrame?.url, arg, hooks));
   }
   ipcMain.handle('sentinel:pickDatasetFolder', async (event) => {
-    if (!event.senderFrame || !isAppFrame(event.senderFrame.url, appSource)) throw new Error('IPC from an unexpected frame');
+    checkAppFrame(event.senderFrame?.url, appSource);
     const r = await dialog.showOpenDialog({ properties: ['openDirectory'], title: 'Open a dataset folder' });
     if (r.canceled || r.filePaths.length === 0) return null;
     await folders.allow(r.filePaths[0]);
@@ -69,7 +69,7 @@ function wireIpc(eng: Engine, folders: FolderAllowList): void {
   });
   // Exports may only be written into a folder the user picked here (or below it): the renderer cannot name one.
   ipcMain.handle('sentinel:pickExportFolder', async (event) => {
-    if (!event.senderFrame || !isAppFrame(event.senderFrame.url, appSource)) throw new Error('IPC from an unexpected frame');
+    checkAppFrame(event.senderFrame?.url, appSource);
     const r = await dialog.showOpenDialog({ properties: ['openDirectory', 'createDirectory'], title: 'Export into folder' });
     if (r.canceled || r.filePaths.length === 0) return null;
     await eng.allowExportFolder(r.filePaths[0]);

@@ -21,13 +21,17 @@ export function guardedApiCall(
   arg: unknown,
   hooks: DispatchHooks = {},
 ): Promise<unknown> {
-  // A message from another frame (an injected iframe, a page navigated elsewhere) is refused before parsing.
-  if (!senderUrl || !isAppFrame(senderUrl, source)) return Promise.reject(new Error('IPC from an unexpected frame'));
   let request;
   try {
+    checkAppFrame(senderUrl, source);
     request = validateApiRequest(method, arg);
   } catch (err) {
     return Promise.reject(err);
   }
   return dispatchApiCall(engine, method, request, hooks);
+}
+
+/** A message from another frame (an injected iframe, a page navigated elsewhere) is refused before parsing. */
+export function checkAppFrame(senderUrl: string | undefined, source: AppSource): void {
+  if (!senderUrl || !isAppFrame(senderUrl, source)) throw new Error('IPC from an unexpected frame');
 }

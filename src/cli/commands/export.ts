@@ -3,10 +3,9 @@
  * Writes only inside --to (created if missing), through a staging folder renamed into place at the end. Progress
  * goes to stderr; Ctrl-C (SIGINT) cancels cleanly: nothing is left behind and the exit code is 130.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { allLabels, labelPath, scanDataset } from '../../core/dataset';
-import { asSentinelError, SentinelError } from '../../core/errors';
+import { SentinelError } from '../../core/errors';
 import {
   DEFAULT_THRESHOLD,
   ExportFolder,
@@ -19,8 +18,8 @@ import {
   readDecisionsFile,
   type ExportControl,
 } from '../../core/export';
+import { readScoresFile } from '../../core/report/read-inputs';
 import { LabelStore } from '../../core/store';
-import { parseScoresCsv } from '../../shared/scores-csv';
 import { labelKey, type LabelScore } from '../../shared/scores';
 import type { AuditDecision } from '../../shared/export/audit-log';
 import { parse, positiveInt, UsageError } from '../args';
@@ -74,9 +73,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const organs = values.organs?.split(',').map((s) => s.trim()).filter(Boolean);
 
   const root = resolve(positionals[0]);
-  const scores: (LabelScore & { decision?: string | null })[] = values.scores ? parseScoresCsv(await readFile(resolve(values.scores), 'utf8').catch((e: unknown) => {
-    throw asSentinelError(e, resolve(values.scores ?? ''));
-  }), values.scores) : [];
+  const scores: (LabelScore & { decision?: string | null })[] = values.scores ? await readScoresFile(resolve(values.scores)) : [];
   const folder = await ExportFolder.open(to, { create: true });
   const quiet = values.quiet ?? false;
   const common = { force: values.force ?? false, includeIdentifiers: values['include-identifiers'] ?? false, root };

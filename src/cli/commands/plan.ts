@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { asSentinelError, SentinelError } from '../../core/errors';
+import { readScoresFile } from '../../core/report/read-inputs';
 import {
   assignmentFormatOf,
   assignmentFromPlan,
@@ -20,8 +21,6 @@ import {
   type Plan,
   type PlanBudget,
 } from '../../shared/plan';
-import { parseScoresCsv, ScoresCsvError } from '../../shared/scores-csv';
-import type { LabelScore } from '../../shared/scores';
 import { parse, UsageError } from '../args';
 
 export const PLAN_USAGE = `usage: sentinel plan <scores.csv> (--budget-labels N | --budget-minutes M [--minutes-per-label ${DEFAULT_MINUTES_PER_LABEL}])
@@ -80,21 +79,6 @@ async function weightsOf(v: string | undefined): Promise<OrganWeights> {
   }
 }
 
-async function readScores(file: string): Promise<LabelScore[]> {
-  let text: string;
-  try {
-    text = await readFile(resolve(file), 'utf8');
-  } catch (e) {
-    throw asSentinelError(e, file);
-  }
-  try {
-    return parseScoresCsv(text, file);
-  } catch (e) {
-    if (e instanceof ScoresCsvError) throw new SentinelError('corrupt', e.row === null ? e.reason : `row ${e.row}: ${e.reason}`, file);
-    throw e;
-  }
-}
-
 const fmt = (v: number | null, digits = 4): string => (v === null ? '—' : v.toFixed(digits));
 
 /** What the plan expects, for people: the estimate, the first labels, what was left out and why. */
@@ -125,7 +109,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   const organWeights = await weightsOf(values['organ-weights']);
 
   const file = positionals[0];
-  const scores = await readScores(file);
+  const scores = await readScoresFile(file);
   let plan: Plan;
   try {
     plan = planCorrections(scores, { budget, organWeights, fixedDsc });

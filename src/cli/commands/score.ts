@@ -59,16 +59,19 @@ export interface ScoreToCsvOptions {
 }
 
 /**
- * A run killed in the middle of an append leaves a last row without its newline. Rows are whole lines, so that tail
- * is cut off (its label is simply scored again) instead of failing the resume on a short row.
+ * The text of `out` to resume from. A run killed in the middle of an append leaves a last row without its newline.
+ * Rows are whole lines, so that tail is cut off the file (its label is simply scored again) instead of failing the
+ * resume on a short row.
  */
-async function dropHalfWrittenRow(out: string): Promise<void> {
+async function readForResume(out: string): Promise<string> {
   const bytes = await readFile(out);
-  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return;
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return bytes.toString('utf8');
   const keep = bytes.lastIndexOf(0x0a) + 1;
   await truncate(out, keep);
-  if (keep === 0) await writeFile(out, SCORE_HEADER + '\n'); // not even the header was complete
+  const text = keep > 0 ? bytes.subarray(0, keep).toString('utf8') : SCORE_HEADER + '\n';
+  if (keep === 0) await writeFile(out, text); // not even the header was complete
   process.stderr.write(`${out}: dropped a half-written last row (${bytes.length - keep} bytes); its label is scored again\n`);
+  return text;
 }
 
 /** Scans and scores a dataset into a scores CSV, printing progress on stderr (also used by `sentinel report`). */
@@ -88,8 +91,7 @@ export async function scoreToCsv(opts: ScoreToCsvOptions): Promise<void> {
   const done = new Set<string>();
   try {
     if (opts.resume && existsSync(out)) {
-      await dropHalfWrittenRow(out);
-      for (const s of parseScoresCsv(await readFile(out, 'utf8'), out)) done.add(labelKey(s));
+      for (const s of parseScoresCsv(await readForResume(out), out)) done.add(labelKey(s));
       labels = labels.filter((l) => !done.has(labelKey({ caseId: l.caseId, labelPath: labelPath(l.source) })));
     } else {
       await mkdir(dirname(out), { recursive: true });

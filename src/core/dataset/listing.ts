@@ -34,17 +34,6 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const NIFTI_EXT = /\.nii(\.gz)?$/i;
-
-export function isNiftiName(name: string): boolean {
-  return NIFTI_EXT.test(name);
-}
-
-/** File name without .nii / .nii.gz: the organ name of a per-organ mask. */
-export function stripNiftiExt(name: string): string {
-  return name.replace(NIFTI_EXT, '');
-}
-
 /** Path relative to the root with '/' separators, as the manifest stores it on every platform. */
 export function toRelative(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/');

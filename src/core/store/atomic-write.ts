@@ -9,8 +9,6 @@ import { SentinelError } from '../errors';
 import type { StoreFs } from './store-fs';
 import { tempNameFor } from './temp-files';
 
-export { TEMP_SUFFIX } from './temp-files';
-
 export async function atomicWrite(fs: StoreFs, target: string, bytes: Uint8Array): Promise<void> {
   const dir = dirname(target);
   const temp = join(dir, tempNameFor(basename(target)));

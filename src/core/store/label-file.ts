@@ -8,6 +8,7 @@
 import { SentinelError } from '../errors';
 import { detectVolumeFormat, readSegmentMask, readVolumeFile, writeMaskFile, type VolumeFile, type VolumeFormat } from '../formats';
 import type { Grid, Volume } from '../volume';
+import { isNiftiPath } from '../dataset/volume-files';
 import { applyMask, applyMaskToVolume, decodeVolume, labelMask, type LabelInFile, type MaskChange } from './mask-rewrite';
 import { packNifti, unpackNifti, type NiftiBytes } from './nifti-bytes';
 
@@ -58,7 +59,7 @@ export async function openLabelFile(bytes: Uint8Array, abs: string, opts: OpenOp
 }
 
 function looksLikeNifti(abs: string, bytes: Uint8Array): boolean {
-  return /\.nii(\.gz)?$/i.test(abs) || (!/\.(nrrd|nhdr|dcm)$/i.test(abs) && isNiftiMagic(bytes));
+  return isNiftiPath(abs) || (!/\.(nrrd|nhdr|dcm)$/i.test(abs) && isNiftiMagic(bytes));
 }
 
 /** `n+1`/`n+2` at byte 344 (NIfTI-1) or 4 (NIfTI-2) of an uncompressed file; gzip is NIfTI's only compression here. */

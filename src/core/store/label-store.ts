@@ -12,7 +12,7 @@
 import { basename, dirname, join } from 'node:path';
 import { asSentinelError, SentinelError } from '../errors';
 import type { HistoryEntry } from '../../shared/api';
-import { atomicWrite, TEMP_SUFFIX } from './atomic-write';
+import { atomicWrite } from './atomic-write';
 import { checkRelativePath, confinedJoin, staysInside } from './confine';
 import { FileHistory, historyDir, isHistoryFileName, STORE_DIR, versionExtension, type VersionInfo, type VersionKind } from './history';
 import { KeyedMutex } from './keyed-mutex';
@@ -23,7 +23,7 @@ import { judgeGrid } from '../dataset/grid-rule';
 import type { Grid, Volume } from '../volume';
 import { LOCKS_DIR, lockPath, withSaveLock } from './save-lock';
 import { nodeStoreFs, type StoreFs } from './store-fs';
-import { removeStaleTemps } from './temp-files';
+import { removeStaleTemps, TEMP_SUFFIX } from './temp-files';
 import { contentVersion, HistoryClock, isHistoryId } from './version-id';
 import { WORKSPACE_INFO, workspaceDirFor } from './workspace';
 

@@ -2,7 +2,7 @@
 import type { LatestScore, ReviewRow, ScoreRow } from './rows';
 
 /** Whether a is at least as new as b; on a full tie the later row in the list wins (lists come in insertion order). */
-function newer<T extends { time: string; id?: number }>(a: T, b: T): boolean {
+export function newer<T extends { time: string; id?: number }>(a: T, b: T): boolean {
   if (a.time !== b.time) return a.time > b.time;
   return (a.id ?? 0) >= (b.id ?? 0);
 }

@@ -7,6 +7,7 @@ import type { ExportScoreInput } from '../../../shared/api';
 import type { AuditDecision } from '../../../shared/export/audit-log';
 import type { LabelScore } from '../../../shared/scores';
 import { labelScoreOf, type ProjectDb, type ScoreRow } from '../db';
+import { newer } from '../db/derive';
 
 /** The newest score of every label of the project (by time, then insertion order). */
 export async function newestScores(db: ProjectDb, root: string): Promise<LabelScore[]> {
@@ -14,7 +15,7 @@ export async function newestScores(db: ProjectDb, root: string): Promise<LabelSc
   const newest = new Map<string, ScoreRow>();
   for (const r of rows) {
     const was = newest.get(r.labelPath);
-    if (!was || r.time > was.time || (r.time === was.time && (r.id ?? 0) >= (was.id ?? 0))) newest.set(r.labelPath, r);
+    if (!was || newer(r, was)) newest.set(r.labelPath, r);
   }
   return [...newest.values()].map(labelScoreOf);
 }
